@@ -1,0 +1,174 @@
+# intake: one non-recursive Makefile. `make help` lists the targets.
+# Everything is built under build/ (build/san/ with SANITIZE=1).
+.DEFAULT_GOAL := all
+.SUFFIXES:
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+ifeq ($(SANITIZE),1)
+B       := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FORTIFY :=
+else
+B       := build
+SANFLAGS :=
+FORTIFY := -D_FORTIFY_SOURCE=3
+endif
+
+ifneq ($(V),1)
+Q := @
+endif
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
+HARDEN   := $(FORTIFY) -fstack-protector-strong -fstack-clash-protection -fPIE
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(HARDEN) $(SANFLAGS) -MMD -MP -Icommon
+BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(SANFLAGS) -pthread
+
+# Debian packages `make deps` installs when missing: libraries, then what
+# the tests use (strace for the no-trace test, man-db for the man pages).
+DEB_PKGS := gcc make pkg-config libsodium-dev libsqlite3-dev libcurl4-openssl-dev \
+	libmicrohttpd-dev libjansson-dev libcmocka-dev python3 strace man-db groff-base curl
+DEB_BENCH := age nginx-light time
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+PKGS := libsodium jansson libcurl libmicrohttpd sqlite3 cmocka
+
+COMMON_SRC  := $(wildcard common/*.c)
+CLIENT_SRC  := $(filter-out client/main.c,$(wildcard client/*.c))
+SERVER_SRC  := $(filter-out server/main.c,$(wildcard server/*.c))
+OFFICER_SRC := $(filter-out officer/main.c,$(wildcard officer/*.c))
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+TOOL_SRC    := $(wildcard tests/tools/*.c) $(wildcard bench/*.c)
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+LIBINTAKE  := $(B)/libintake.a
+LIBCLIENT  := $(B)/libclient.a
+LIBSERVER  := $(B)/libserver.a
+LIBOFFICER := $(B)/libofficer.a
+PROGS := $(B)/intake-submit $(B)/intake-server $(B)/intake-officer
+UNITS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+TOOLS := $(patsubst %.c,$(B)/tools/%,$(notdir $(TOOL_SRC)))
+
+.PHONY: all deps deps-bench test asan bench demo install clean help
+
+all: $(PROGS)
+
+help:
+	@echo "make            build intake-submit, intake-server, intake-officer into $(B)/"
+	@echo "make deps       install missing Debian packages (apt-get)"
+	@echo "make test       build and run every unit and integration test"
+	@echo "make asan       the same suite under AddressSanitizer and UBSan (= make test SANITIZE=1)"
+	@echo "make bench      benchmarks (not part of make test)"
+	@echo "make demo       the whole journey on 127.0.0.1, left in demo-out/"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "V=1 for verbose commands, SANITIZE=1 for a sanitizer build in build/san/"
+
+deps:
+	@missing=""; for p in $(DEB_PKGS) $(EXTRA_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  command -v apt-get >/dev/null || { echo "deps: missing:$$missing and no apt-get: install them by hand" >&2; exit 1; }; \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+deps-bench:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_PKGS="$(DEB_BENCH)"
+
+# Library flags come from pkg-config once, into config.mk; a clear stop when
+# one is missing.
+$(B)/config.mk: Makefile | deps
+	@mkdir -p $(B)
+	@for p in $(PKGS); do pkg-config --exists $$p || { echo "missing library '$$p' (pkg-config): run 'make deps'" >&2; exit 1; }; done
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
+	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS))"; } > $@
+
+ifeq ($(filter clean help deps deps-bench,$(MAKECMDGOALS)),)
+-include $(B)/config.mk
+endif
+
+CFLAGS_ALL = $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm
+
+$(B)/obj/%.o: %.c $(B)/config.mk
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(LIBINTAKE): $(call obj,$(COMMON_SRC))
+$(LIBCLIENT): $(call obj,$(CLIENT_SRC))
+$(LIBSERVER): $(call obj,$(SERVER_SRC))
+$(LIBOFFICER): $(call obj,$(OFFICER_SRC))
+$(B)/%.a:
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^ $(if $^,,$(B)/obj/empty.o)
+
+$(B)/obj/empty.o: $(B)/config.mk
+	@mkdir -p $(@D)
+	$(Q)echo 'typedef int intake_empty_unit;' | $(CC) $(CFLAGS_ALL) -x c -c -o $@ -
+
+LINK = $(if $(Q),@echo "  LD      $@";)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/intake-submit: $(call obj,client/main.c) $(LIBCLIENT) $(LIBINTAKE)
+	$(Q)$(LINK)
+$(B)/intake-server: $(call obj,server/main.c) $(LIBSERVER) $(LIBINTAKE)
+	$(Q)$(LINK)
+$(B)/intake-officer: $(call obj,officer/main.c) $(LIBOFFICER) $(LIBINTAKE)
+	$(Q)$(LINK)
+
+ALL_LIBS := $(LIBSERVER) $(LIBOFFICER) $(LIBCLIENT) $(LIBINTAKE)
+$(LIBCLIENT) $(LIBSERVER) $(LIBOFFICER): | $(B)/obj/empty.o
+
+# Unit tests link only what they test: test_srv_* the server's modules,
+# test_cli_* the client's, test_off_* the officer's, the rest common/ alone.
+$(B)/tests/test_srv_%: $(B)/obj/tests/unit/test_srv_%.o $(LIBSERVER) $(LIBINTAKE)
+	@mkdir -p $(@D)
+	$(Q)$(LINK)
+$(B)/tests/test_cli_%: $(B)/obj/tests/unit/test_cli_%.o $(LIBCLIENT) $(LIBINTAKE)
+	@mkdir -p $(@D)
+	$(Q)$(LINK)
+$(B)/tests/test_off_%: $(B)/obj/tests/unit/test_off_%.o $(LIBOFFICER) $(LIBINTAKE)
+	@mkdir -p $(@D)
+	$(Q)$(LINK)
+$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIBINTAKE)
+	@mkdir -p $(@D)
+	$(Q)$(LINK)
+
+# Test and benchmark helpers (tests/tools/*.c, bench/*.c): one file each.
+$(B)/tools/%: $(B)/obj/tests/tools/%.o $(LIBINTAKE)
+	@mkdir -p $(@D)
+	$(Q)$(LINK)
+$(B)/tools/%: $(B)/obj/bench/%.o $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(Q)$(LINK)
+
+test: $(PROGS) $(UNITS) $(TOOLS)
+	$(Q)bash tests/run.sh $(B)
+
+asan:
+	$(Q)$(MAKE) --no-print-directory test SANITIZE=1
+
+bench: deps-bench $(PROGS) $(TOOLS)
+	$(Q)bash bench/run.sh $(B)
+
+demo: $(PROGS)
+	$(Q)bash contrib/demo.sh $(B)
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/intake-submit $(B)/intake-officer $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(B)/intake-server $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
