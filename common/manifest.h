@@ -26,8 +26,9 @@ typedef struct {
 	uint64_t text_size;
 	manifest_file *files;
 	size_t nfiles;
-	int has_reply;
-	uint8_t reply_pk[32];
+	int has_reply;           /* reply_pk and mailbox are set */
+	uint8_t reply_pk[32];    /* submitter's reply key (receipt.h) */
+	uint8_t mailbox[16];     /* where the officer posts replies */
 	char date[MANIFEST_DATE_MAX]; /* "YYYY-MM" or "" */
 } manifest;
 

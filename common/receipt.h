@@ -18,7 +18,7 @@
 /* Argon2id cost for the derivation (FORMAT.md): small enough for a phone,
  * the code's 128 bits carry the strength. */
 #define RECEIPT_KDF_OPSLIMIT 3ULL
-#define RECEIPT_KDF_MEMLIMIT (8ULL * 1024 * 1024)
+#define RECEIPT_KDF_MEMLIMIT (4ULL * 1024 * 1024)
 
 typedef struct {
 	uint8_t secret[RECEIPT_SECRET_LEN];

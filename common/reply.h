@@ -24,12 +24,11 @@ st_t reply_seal(const key_secret *officer, const uint8_t to_pk[32],
                 const uint8_t *text, size_t len, uint8_t **out,
                 size_t *outlen);
 
-/* Open a reply with the submitter's reply key pair, accepting only senders
+/* Open a reply with the submitter's reply secret key, accepting only senders
  * in `from`. *text is sodium_malloc'd with a NUL after *len bytes (free
  * with sodium_free). *sender is the bundle index. ST_NOKEY if the sender
  * is not in the bundle, ST_DECRYPT if it does not authenticate. */
-st_t reply_open(const uint8_t reply_sk[32], const uint8_t reply_pk[32],
-                const key_bundle *from, const uint8_t *in, size_t len,
+st_t reply_open(const uint8_t reply_sk[32], const key_bundle *from, const uint8_t *in, size_t len,
                 uint8_t **text, size_t *textlen, size_t *sender);
 
 #endif
