@@ -72,16 +72,22 @@ st_t auth_sec_format(const uint8_t sk[AUTH_SK_LEN], char *out, size_t cap)
 st_t auth_sec_parse(const char *text, size_t len, uint8_t sk[AUTH_SK_LEN])
 {
 	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t *again = NULL;
 	st_t ret = parse_line(AUTH_SEC_PREFIX, text, len, sk, AUTH_SK_LEN);
 
-	/* An Ed25519 secret key carries its public half: check they agree. */
-	if (ret == ST_OK) {
-		crypto_sign_ed25519_sk_to_pk(pk, sk);
-		if (memcmp(pk, sk + 32, sizeof pk) != 0) {
-			sodium_memzero(sk, AUTH_SK_LEN);
-			ret = ST_BADDATA;
-		}
+	if (ret != ST_OK)
+		return ret;
+	/* An Ed25519 secret key is a seed and its public half: recompute the
+	 * half from the seed so a damaged file fails here, not at the server. */
+	again = sodium_malloc(AUTH_SK_LEN);
+	if (again == NULL)
+		return ST_NOMEM;
+	crypto_sign_seed_keypair(pk, again, sk);
+	if (memcmp(pk, sk + 32, sizeof pk) != 0) {
+		sodium_memzero(sk, AUTH_SK_LEN);
+		ret = ST_BADDATA;
 	}
+	sodium_free(again);
 	return ret;
 }
 

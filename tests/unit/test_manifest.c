@@ -1,0 +1,179 @@
+/* test_manifest.c: manifest JSON round trip, hostile JSON, and the name
+ * sanitizer against traversal, absolute paths, NUL, controls, bidi
+ * overrides, invalid UTF-8 and over-long names. */
+#include "testutil.h"
+
+static void safe(const char *in, size_t len, const char *want)
+{
+	char out[MANIFEST_NAME_MAX + 1];
+
+	manifest_safe_name(in, len, out);
+	assert_string_equal(out, want);
+}
+
+static void names(void **state)
+{
+	(void)state;
+	safe("photo.jpg", 9, "photo.jpg");
+	safe("../../etc/passwd", 16, "passwd");
+	safe("/abs", 4, "abs");
+	safe("/", 1, "file");
+	safe("..", 2, "file");
+	safe(".hidden", 7, "hidden");
+	safe("a\nb", 3, "a_b");
+	safe("a\0b", 3, "a_b");
+	safe("C:\\Users\\x.doc", 14, "x.doc");
+	safe("trailing. . ", 12, "trailing");
+	safe("evil\xe2\x80\xaegpj.exe", 14, "evil_gpj.exe"); /* U+202E */
+	safe("\xd0\x9f\xd0\xb8\xd1\x81\xd1\x8c\xd0\xbc\xd0\xbe.txt", 16,
+	     "\xd0\x9f\xd0\xb8\xd1\x81\xd1\x8c\xd0\xbc\xd0\xbe.txt"); /* Письмо */
+	safe("bad\xff\xfeutf8", 9, "bad__utf8");
+	safe("\xc0\xafoverlong", 10, "__overlong");
+	safe("\xed\xa0\x80surrogate", 12, "___surrogate");
+	safe("tab\there\x7f\xc2\x85", 11, "tab_here__");
+	safe("", 0, "file");
+}
+
+static void long_names_cut_on_char_boundary(void **state)
+{
+	char in[400], out[MANIFEST_NAME_MAX + 1];
+
+	(void)state;
+	/* 'я' is two bytes: 200 of them must cut to 60 whole letters */
+	for (int i = 0; i < 200; i++)
+		memcpy(in + 2 * i, "\xd1\x8f", 2);
+	manifest_safe_name(in, 400, out);
+	assert_int_equal(strlen(out), MANIFEST_NAME_MAX);
+	memset(in, 'a', sizeof in);
+	in[0] = 'x';
+	manifest_safe_name(in, 1 + MANIFEST_NAME_MAX, out);
+	assert_int_equal(strlen(out), MANIFEST_NAME_MAX);
+	/* a three-byte letter straddling the limit is dropped whole */
+	memset(in, 'a', MANIFEST_NAME_MAX - 1);
+	memcpy(in + MANIFEST_NAME_MAX - 1, "\xe2\x82\xac", 3);
+	manifest_safe_name(in, MANIFEST_NAME_MAX + 2, out);
+	assert_int_equal(strlen(out), MANIFEST_NAME_MAX - 1);
+}
+
+static void round_trip(void **state)
+{
+	manifest m, d;
+	char *json = NULL;
+	size_t len;
+
+	(void)state;
+	memset(&m, 0, sizeof m);
+	m.text_size = 42;
+	m.has_reply = 1;
+	memset(m.reply_pk, 7, 32);
+	memset(m.mailbox, 9, 16);
+	memcpy(m.date, "2026-11", 8);
+	assert_int_equal(manifest_add_file(&m, "../x/\xd0\xb2\xd0\xb8\xd0\xb4\xd0\xb5\xd0\xbe.mp4", 1ULL << 40, "video/mp4"), ST_OK);
+	assert_int_equal(manifest_add_file(&m, "a\"b\\c\"d.txt", 0, ""), ST_OK);
+	assert_int_equal(manifest_add_file(&m, "x", 1, "bad type;"), ST_BADDATA);
+	assert_int_equal(manifest_encode(&m, &json, &len), ST_OK);
+	assert_int_equal(manifest_decode(json, len, &d), ST_OK);
+	assert_true(d.text_size == 42);
+	assert_int_equal(d.nfiles, 2);
+	assert_string_equal(d.files[0].name, "\xd0\xb2\xd0\xb8\xd0\xb4\xd0\xb5\xd0\xbe.mp4");
+	assert_true(d.files[0].size == 1ULL << 40);
+	assert_string_equal(d.files[1].name, "c\"d.txt"); /* after the backslash */
+	assert_int_equal(d.has_reply, 1);
+	assert_memory_equal(d.reply_pk, m.reply_pk, 32);
+	assert_memory_equal(d.mailbox, m.mailbox, 16);
+	assert_string_equal(d.date, "2026-11");
+	free(json);
+	manifest_clear(&m);
+	manifest_clear(&d);
+}
+
+static void hostile_json(void **state)
+{
+	static const char *bad[] = {
+		"",
+		"[]",
+		"{",
+		"{\"v\":1}",
+		"{\"v\":1,\"text_size\":-1,\"files\":[]}",
+		"{\"v\":1,\"text_size\":18446744073709551615,\"files\":[]}",
+		"{\"v\":1,\"text_size\":9007199254740993,\"files\":[]}",
+		"{\"v\":1,\"text_size\":1.5,\"files\":[]}",
+		"{\"v\":1,\"text_size\":\"1\",\"files\":[]}",
+		"{\"v\":1,\"text_size\":1,\"files\":{}}",
+		"{\"v\":1,\"text_size\":1,\"files\":[1]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":1,\"size\":1}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":-5}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"x\\u0000/y\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":{\"pk\":\"AAAA\",\"mailbox\":\"00\"}}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"2026-1x\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":5}",
+		"{\"v\":1,\"v\":1,\"text_size\":1,\"files\":[]}",
+		"{\"v\":\"1\",\"text_size\":1,\"files\":[]}",
+	};
+	manifest m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(manifest_decode(bad[i], strlen(bad[i]), &m), ST_BADDATA);
+	assert_int_equal(manifest_decode("{\"v\":2}", 7, &m), ST_VERSION);
+}
+
+static void hostile_names_in_json_are_sanitized(void **state)
+{
+	const char *j = "{\"v\":1,\"text_size\":0,\"files\":["
+	                "{\"name\":\"../../etc/passwd\",\"size\":1},"
+	                "{\"name\":\"/abs\",\"size\":1},"
+	                "{\"name\":\"a\\nb\",\"size\":1},"
+	                "{\"name\":\"nul\\u0000.sh\",\"size\":1},"
+	                "{\"name\":\"..\",\"size\":1}]}";
+	manifest m;
+
+	(void)state;
+	assert_int_equal(manifest_decode(j, strlen(j), &m), ST_OK);
+	assert_string_equal(m.files[0].name, "passwd");
+	assert_string_equal(m.files[1].name, "abs");
+	assert_string_equal(m.files[2].name, "a_b");
+	assert_string_equal(m.files[3].name, "nul_.sh");
+	assert_string_equal(m.files[4].name, "file");
+	manifest_clear(&m);
+}
+
+static void too_many_files(void **state)
+{
+	manifest m;
+	size_t cap = 64 + (MANIFEST_MAX_FILES + 1) * 30, n;
+	char *j = malloc(cap);
+
+	(void)state;
+	n = (size_t)snprintf(j, cap, "{\"v\":1,\"text_size\":0,\"files\":[");
+	for (int i = 0; i <= MANIFEST_MAX_FILES; i++)
+		n += (size_t)snprintf(j + n, cap - n, "%s{\"name\":\"f\",\"size\":0}", i ? "," : "");
+	n += (size_t)snprintf(j + n, cap - n, "]}");
+	assert_int_equal(manifest_decode(j, n, &m), ST_BADDATA);
+	free(j);
+}
+
+static void types(void **state)
+{
+	(void)state;
+	assert_string_equal(manifest_guess_type("a.JPG"), "image/jpeg");
+	assert_string_equal(manifest_guess_type("clip.mov"), "video/quicktime");
+	assert_string_equal(manifest_guess_type("noext"), "");
+	assert_string_equal(manifest_guess_type("dir.d/noext"), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names),
+		cmocka_unit_test(long_names_cut_on_char_boundary),
+		cmocka_unit_test(round_trip),
+		cmocka_unit_test(hostile_json),
+		cmocka_unit_test(hostile_names_in_json_are_sanitized),
+		cmocka_unit_test(too_many_files),
+		cmocka_unit_test(types),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
