@@ -14,7 +14,8 @@ static uint8_t *make_stream(const char *json, const uint8_t *content,
 
 	enc_put_u32le(s, (uint32_t)jl);
 	memcpy(s + 4, json, jl);
-	memcpy(s + 4 + jl, content, clen);
+	if (clen > 0)
+		memcpy(s + 4 + jl, content, clen);
 	return s;
 }
 
