@@ -35,6 +35,8 @@ static st_t parse_all(const uint8_t *s, uint64_t len, uint64_t declared,
 	if (ret == ST_OK)
 		ret = payload_parser_finish(p);
 	payload_parser_free(p);
+	if (ret != ST_OK)
+		tu_opened_clear(o);
 	return ret;
 }
 
