@@ -51,10 +51,13 @@ LIBCLIENT  := $(B)/libclient.a
 LIBSERVER  := $(B)/libserver.a
 LIBOFFICER := $(B)/libofficer.a
 PROGS := $(B)/intake-submit $(B)/intake-server $(B)/intake-officer
-UNITS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+UNITS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) \
+	$(patsubst %,$(B)/tests/test_fuzz_%,$(FUZZ_TARGETS))
 TOOLS := $(patsubst %.c,$(B)/tools/%,$(notdir $(TOOL_SRC)))
 
-.PHONY: all deps deps-bench test asan bench demo install clean help
+.PHONY: all deps deps-bench test asan bench demo fuzz install clean help
 
 all: $(PROGS)
 
@@ -64,6 +67,7 @@ help:
 	@echo "make test       build and run every unit and integration test"
 	@echo "make asan       the same suite under AddressSanitizer and UBSan (= make test SANITIZE=1)"
 	@echo "make bench      benchmarks (not part of make test)"
+	@echo "make fuzz       libFuzzer on every parser, FUZZ_SECONDS=$(FUZZ_SECONDS) each (needs clang)"
 	@echo "make demo       the whole journey on 127.0.0.1, left in demo-out/"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "V=1 for verbose commands, SANITIZE=1 for a sanitizer build in build/san/"
@@ -140,6 +144,25 @@ $(B)/tests/test_off_%: $(B)/obj/tests/unit/test_off_%.o $(LIBOFFICER) $(LIBINTAK
 $(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIBINTAKE)
 	@mkdir -p $(@D)
 	$(Q)$(LINK)
+
+# Fuzz targets: replayed over their corpus with mutations in `make test`
+# (test_fuzz_*), and run under libFuzzer by `make fuzz`.
+$(B)/tests/test_fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/replay.o $(LIBINTAKE)
+	@mkdir -p $(@D)
+	$(Q)$(LINK)
+
+FUZZ_SECONDS ?= 60
+fuzz: $(B)/config.mk
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)" >&2; exit 1; }
+	@mkdir -p build/fuzz
+	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "  FUZZ    $$t ($(FUZZ_SECONDS) s)"; \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Icommon $(PKG_CFLAGS) \
+	    tests/fuzz/fuzz_$$t.c $(COMMON_SRC) $(PKG_LIBS) -o build/fuzz/fuzz_$$t; \
+	  mkdir -p build/fuzz/corpus/$$t; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -print_final_stats=1 \
+	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 3; \
+	done
 
 # Test and benchmark helpers (tests/tools/*.c, bench/*.c): one file each.
 $(B)/tools/%: $(B)/obj/tests/tools/%.o $(LIBINTAKE)
