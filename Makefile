@@ -160,7 +160,7 @@ fuzz: $(B)/config.mk
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Icommon $(PKG_CFLAGS) \
 	    tests/fuzz/fuzz_$$t.c $(COMMON_SRC) $(PKG_LIBS) -o build/fuzz/fuzz_$$t; \
 	  mkdir -p build/fuzz/corpus/$$t; \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -print_final_stats=1 \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 3; \
 	done
 

@@ -1,11 +1,21 @@
 /* seal.c: serves an envelope's bytes at any offset, sealing one batch of
- * chunks at a time from the plaintext reader. The batch buffer holds
- * plaintext while it is sealed, so it is sodium_malloc'd and wiped. */
+ * chunks at a time from the plaintext reader. With more than one thread a
+ * worker seals the next batch while the caller sends the current one, so
+ * sealing overlaps the network or disk; the bytes do not depend on it.
+ * Batch buffers hold plaintext while they are sealed, so they are
+ * sodium_malloc'd and wiped on free. */
 #include "seal.h"
 #include "env.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
+
+typedef struct {
+	uint8_t *buf;        /* SEAL_BATCH slots of ENV_SLOT bytes */
+	uint64_t first;      /* first chunk */
+	size_t count;        /* chunks held; 0 when empty */
+} batch;
 
 struct seal {
 	env_keys *k;
@@ -15,10 +25,118 @@ struct seal {
 	seal_read_fn rd;
 	void *ctx;
 	unsigned threads;
-	uint8_t *batch;      /* SEAL_BATCH slots of ENV_SLOT bytes */
-	uint64_t bfirst;     /* first chunk in the batch */
-	size_t bcount;       /* chunks in the batch; 0 when empty */
+	batch b[2];
+	int cur;             /* the batch being served */
+	/* Prefetch worker (threads > 1 only). It owns b[!cur] while busy. */
+	int has_worker;
+	pthread_t worker;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int busy, quit;
+	int job_slot;
+	uint64_t job_first;
+	st_t job_ret;
 };
+
+/* Read and seal the batch starting at chunk idx into bt. */
+static st_t fill_batch(const seal *s, batch *bt, uint64_t idx, unsigned threads)
+{
+	uint64_t n = env_keys_nchunks(s->k) - idx;
+	size_t count = n < SEAL_BATCH ? (size_t)n : SEAL_BATCH;
+	st_t ret;
+
+	bt->count = 0;
+	for (size_t j = 0; j < count; j++) {
+		ret = s->rd(s->ctx, (idx + j) * ENV_CHUNK, bt->buf + j * ENV_SLOT,
+		            env_chunk_plain_len(s->k, idx + j));
+		if (ret != ST_OK)
+			return ret;
+	}
+	ret = env_seal_chunks(s->k, idx, bt->buf, count, threads);
+	if (ret != ST_OK)
+		return ret;
+	bt->first = idx;
+	bt->count = count;
+	return ST_OK;
+}
+
+static void *worker_main(void *arg)
+{
+	seal *s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->busy && !s->quit)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->quit)
+			break;
+		pthread_mutex_unlock(&s->mu);
+		/* The caller only touches the other batch while we are busy. */
+		s->job_ret = fill_batch(s, &s->b[s->job_slot], s->job_first,
+		                        s->threads - 1);
+		pthread_mutex_lock(&s->mu);
+		s->busy = 0;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Wait until the worker is idle; its result stays in b[!cur]. */
+static st_t wait_worker(seal *s)
+{
+	st_t ret;
+
+	pthread_mutex_lock(&s->mu);
+	while (s->busy)
+		pthread_cond_wait(&s->cv, &s->mu);
+	ret = s->job_ret;
+	s->job_ret = ST_OK;
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+/* Start sealing the batch after the current one, if there is one. */
+static void prefetch_next(seal *s)
+{
+	uint64_t next = s->b[s->cur].first + s->b[s->cur].count;
+
+	if (!s->has_worker || next >= env_keys_nchunks(s->k))
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->b[!s->cur].count = 0;
+	s->job_slot = !s->cur;
+	s->job_first = next;
+	s->busy = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static int holds(const batch *bt, uint64_t idx)
+{
+	return bt->count != 0 && idx >= bt->first && idx < bt->first + bt->count;
+}
+
+/* Make b[cur] hold chunk idx: the prefetched batch if it is the one,
+ * otherwise (a jump, as after a resumed upload) seal it here. */
+static st_t move_to(seal *s, uint64_t idx)
+{
+	st_t ret = ST_OK;
+
+	if (s->has_worker) {
+		ret = wait_worker(s);
+		if (ret == ST_OK && holds(&s->b[!s->cur], idx)) {
+			s->cur = !s->cur;
+			prefetch_next(s);
+			return ST_OK;
+		}
+	}
+	if (ret == ST_OK)
+		ret = fill_batch(s, &s->b[s->cur], idx, s->threads);
+	if (ret == ST_OK)
+		prefetch_next(s);
+	return ret;
+}
 
 st_t seal_new(const key_bundle *to, uint64_t stream_len, seal_read_fn rd,
               void *ctx, unsigned threads, seal **out)
@@ -30,8 +148,9 @@ st_t seal_new(const key_bundle *to, uint64_t stream_len, seal_read_fn rd,
 	if (s == NULL)
 		return ST_NOMEM;
 	memset(s, 0, sizeof *s);
-	s->batch = sodium_malloc((size_t)SEAL_BATCH * ENV_SLOT);
-	if (s->batch == NULL) {
+	s->b[0].buf = sodium_malloc((size_t)SEAL_BATCH * ENV_SLOT);
+	s->b[1].buf = sodium_malloc((size_t)SEAL_BATCH * ENV_SLOT);
+	if (s->b[0].buf == NULL || s->b[1].buf == NULL) {
 		ret = ST_NOMEM;
 		goto cleanup;
 	}
@@ -43,6 +162,16 @@ st_t seal_new(const key_bundle *to, uint64_t stream_len, seal_read_fn rd,
 	s->rd = rd;
 	s->ctx = ctx;
 	s->threads = threads ? threads : env_auto_threads();
+	if (s->threads > 1) {
+		pthread_mutex_init(&s->mu, NULL);
+		pthread_cond_init(&s->cv, NULL);
+		/* Without a worker thread we still seal, just without overlap. */
+		s->has_worker = pthread_create(&s->worker, NULL, worker_main, s) == 0;
+		if (!s->has_worker) {
+			pthread_cond_destroy(&s->cv);
+			pthread_mutex_destroy(&s->mu);
+		}
+	}
 	*out = s;
 	s = NULL;
 cleanup:
@@ -53,29 +182,6 @@ cleanup:
 uint64_t seal_total_len(const seal *s)
 {
 	return s->total;
-}
-
-/* Make the batch start at chunk idx: read each chunk's plaintext into its
- * slot, then seal them all. */
-static st_t fill_batch(seal *s, uint64_t idx)
-{
-	uint64_t n = env_keys_nchunks(s->k) - idx;
-	size_t count = n < SEAL_BATCH ? (size_t)n : SEAL_BATCH;
-	st_t ret;
-
-	s->bcount = 0;
-	for (size_t j = 0; j < count; j++) {
-		ret = s->rd(s->ctx, (idx + j) * ENV_CHUNK, s->batch + j * ENV_SLOT,
-		            env_chunk_plain_len(s->k, idx + j));
-		if (ret != ST_OK)
-			return ret;
-	}
-	ret = env_seal_chunks(s->k, idx, s->batch, count, s->threads);
-	if (ret != ST_OK)
-		return ret;
-	s->bfirst = idx;
-	s->bcount = count;
-	return ST_OK;
 }
 
 st_t seal_read(seal *s, uint64_t off, uint8_t *buf, size_t len, size_t *got)
@@ -95,19 +201,18 @@ st_t seal_read(seal *s, uint64_t off, uint8_t *buf, size_t len, size_t *got)
 			uint64_t p = off - s->hlen;
 			uint64_t idx = p / ENV_SLOT;
 			size_t in = (size_t)(p % ENV_SLOT);
-			size_t slot_len;
+			const batch *bt;
 
-			if (s->bcount == 0 || idx < s->bfirst ||
-			    idx >= s->bfirst + s->bcount) {
-				ret = fill_batch(s, idx);
+			if (!holds(&s->b[s->cur], idx)) {
+				ret = move_to(s, idx);
 				if (ret != ST_OK)
 					break;
 			}
-			slot_len = env_chunk_plain_len(s->k, idx) + ENV_TAG;
-			n = slot_len - in;
+			bt = &s->b[s->cur];
+			n = env_chunk_plain_len(s->k, idx) + ENV_TAG - in;
 			if (n > len - done)
 				n = len - done;
-			memcpy(buf + done, s->batch + (idx - s->bfirst) * ENV_SLOT + in, n);
+			memcpy(buf + done, bt->buf + (idx - bt->first) * ENV_SLOT + in, n);
 		}
 		done += n;
 		off += n;
@@ -120,8 +225,18 @@ void seal_free(seal *s)
 {
 	if (s == NULL)
 		return;
-	if (s->batch != NULL)
-		sodium_free(s->batch);
+	if (s->has_worker) {
+		pthread_mutex_lock(&s->mu);
+		s->quit = 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->worker, NULL);
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+	}
+	for (int i = 0; i < 2; i++)
+		if (s->b[i].buf != NULL)
+			sodium_free(s->b[i].buf);
 	env_keys_free(s->k);
 	sodium_free(s);
 }
