@@ -7,7 +7,7 @@
 set -euo pipefail
 B=$(cd "${1:-build}" && pwd)
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$TOP/demo-out
+OUT=${DEMO_OUT:-$TOP/demo-out}
 SUBMIT=$B/intake-submit SERVER=$B/intake-server OFFICER=$B/intake-officer
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
