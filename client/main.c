@@ -1,0 +1,63 @@
+/* main.c: intake-submit's entry point: harden the process before anything
+ * else, then pick the command from a table. With no command name the
+ * default is a new submission, so "intake-submit FILE..." just works. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "net.h"
+#include "proc.h"
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	cli_usage();
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "submit", cli_submit },
+	{ "upload", cli_upload },
+	{ "replies", cli_replies },
+	{ "help", cmd_help },
+};
+
+int main(int argc, char **argv)
+{
+	int (*run)(int, char **) = cli_submit;
+	size_t i;
+	int rc;
+	st_t st;
+
+	st = proc_harden();
+	if (st != ST_OK) {
+		fprintf(stderr, "intake-submit: cannot start safely: %s\n",
+		        st_str(st));
+		return st_exit_code(st);
+	}
+	/* A closed pipe is an error to report, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1) {
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+			if (strcmp(argv[1], commands[i].name) == 0) {
+				run = commands[i].run;
+				argc--;
+				argv++;
+				break;
+			}
+		}
+	}
+	st = net_global_init();
+	if (st != ST_OK) {
+		fprintf(stderr, "intake-submit: cannot start the network library\n");
+		return st_exit_code(st);
+	}
+	rc = run(argc, argv);
+	net_global_cleanup();
+	return rc;
+}

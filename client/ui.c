@@ -1,0 +1,183 @@
+/* ui.c: terminal output and input for intake-submit. The progress bar is
+ * drawn on stderr only, at most ten times a second; lines are read one
+ * byte at a time so a prompt never swallows what follows it. */
+#include "ui.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+#include <termios.h>
+#include <unistd.h>
+
+int ui_is_tty(int fd)
+{
+	return isatty(fd);
+}
+
+void ui_format_size(char *out, size_t cap, uint64_t n)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	if (n < 1024) {
+		snprintf(out, cap, "%llu B", (unsigned long long)n);
+		return;
+	}
+	v /= 1024.0;
+	while (v >= 1024.0 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		v /= 1024.0;
+		u++;
+	}
+	snprintf(out, cap, "%.1f %s", v, unit[u]);
+}
+
+static void ui_format_secs(char *out, size_t cap, double secs)
+{
+	unsigned long s;
+
+	if (secs < 0 || secs > 99.0 * 3600) {
+		snprintf(out, cap, "--:--");
+		return;
+	}
+	s = (unsigned long)(secs + 0.5);
+	if (s >= 3600)
+		snprintf(out, cap, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(out, cap, "%lu:%02lu", s / 60, s % 60);
+}
+
+void ui_progress_line(char *out, size_t cap, uint64_t done, uint64_t total,
+                      double secs)
+{
+	char d[32], t[32], r[32], eta[32];
+	double rate = secs > 0 ? (double)done / secs : 0;
+	unsigned pct = total ? (unsigned)((double)done * 100.0 / (double)total) : 100;
+
+	if (done > total)
+		done = total;
+	ui_format_size(d, sizeof(d), done);
+	ui_format_size(t, sizeof(t), total);
+	ui_format_size(r, sizeof(r), (uint64_t)rate);
+	if (rate > 0)
+		ui_format_secs(eta, sizeof(eta), (double)(total - done) / rate);
+	else
+		ui_format_secs(eta, sizeof(eta), -1);
+	snprintf(out, cap, "sending %s of %s  %3u%%  %s/s  %s left", d, t,
+	         pct > 100 ? 100 : pct, r, eta);
+}
+
+static double ui_elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+void ui_progress_start(ui_progress *p, int on, uint64_t total)
+{
+	memset(p, 0, sizeof(*p));
+	p->on = on;
+	p->total = total;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+void ui_progress_update(ui_progress *p, uint64_t done)
+{
+	struct timespec now;
+	char line[160];
+
+	if (!p->on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (p->drawn && done < p->total &&
+	    ui_elapsed(&p->last, &now) * 1e9 < (double)UI_REDRAW_NS)
+		return;
+	p->last = now;
+	p->drawn = 1;
+	ui_progress_line(line, sizeof(line), done, p->total,
+	                 ui_elapsed(&p->start, &now));
+	fprintf(stderr, "\r%-78s", line);
+	fflush(stderr);
+}
+
+void ui_progress_end(ui_progress *p)
+{
+	if (p->on && p->drawn) {
+		fprintf(stderr, "\r%-78s\r", "");
+		fflush(stderr);
+	}
+	p->drawn = 0;
+}
+
+st_t ui_read_line(int fd, char *buf, size_t cap, int echo)
+{
+	struct termios old, quiet;
+	int restore = 0, any = 0, over = 0;
+	size_t n = 0;
+	ssize_t r;
+	char ch;
+	st_t st = ST_OK;
+
+	if (!echo && isatty(fd) && tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0)
+			restore = 1;
+	}
+	for (;;) {
+		r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			st = ST_IO;
+			goto cleanup;
+		}
+		if (r == 0) {
+			if (!any)
+				st = ST_NOINPUT;
+			break;
+		}
+		any = 1;
+		if (ch == '\n')
+			break;
+		if (n + 1 >= cap)
+			over = 1;
+		else
+			buf[n++] = ch;
+	}
+	while (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if (cap > 0)
+		buf[n] = '\0';
+	if (over)
+		st = ST_TOOBIG;
+cleanup:
+	sodium_memzero(&ch, sizeof(ch));
+	if (st != ST_OK && cap > 0)
+		sodium_memzero(buf, cap);
+	if (restore) {
+		tcsetattr(fd, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	return st;
+}
+
+st_t ui_confirm(int fd, const char *question, int *yes)
+{
+	char ans[16];
+	st_t st;
+
+	*yes = 0;
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	st = ui_read_line(fd, ans, sizeof(ans), 1);
+	if (st == ST_TOOBIG)
+		return ST_OK;
+	if (st != ST_OK)
+		return st;
+	*yes = strcmp(ans, "y") == 0 || strcmp(ans, "Y") == 0 ||
+	       strcmp(ans, "yes") == 0 || strcmp(ans, "YES") == 0;
+	return ST_OK;
+}

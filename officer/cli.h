@@ -1,0 +1,40 @@
+/* cli.h: what every intake-officer subcommand shares: error messages on
+ * stderr, usage errors, unlocking the officer's secret key once, and
+ * creating new files that must never replace an existing one.
+ * Paths here come from the local user's command line. */
+#ifndef OFFICER_CLI_H
+#define OFFICER_CLI_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "key.h"
+#include "status.h"
+
+#define CLI_PROG "intake-officer"
+
+/* Print "intake-officer: <what>: <status message>" on stderr; returns st. */
+st_t cli_fail(st_t st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print a usage error and the usage text on stderr; returns ST_USAGE. */
+st_t cli_usage(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Ask for the passphrase (terminal or passfile) and open the secret key
+ * file. ST_DECRYPT (reported as "wrong passphrase or damaged key file")
+ * when it does not open. *out is sodium_malloc'd (key_secret_free); the
+ * passphrase is wiped before return. Reports its own errors. */
+st_t cli_unlock(const char *secfile, const char *passfile, key_secret **out);
+
+/* Create a directory (mode 0700) unless it already exists as a directory. */
+st_t cli_mkdir(const char *path);
+
+/* Create path (O_EXCL|O_NOFOLLOW, `mode`), write buf, fsync. ST_EXISTS
+ * if it exists; a partly written file is removed. */
+st_t cli_write_new(const char *path, const void *buf, size_t len,
+                   mode_t mode);
+
+/* Parse a decimal id (1..2^53) from text; ST_USAGE otherwise. */
+st_t cli_parse_id(const char *text, long long *id);
+
+#endif

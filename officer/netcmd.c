@@ -1,0 +1,657 @@
+/* netcmd.c: fetch and push on the online machine. An envelope is written
+ * to .partial/ID (resumable), checked for length and structure, fsync'd
+ * and renamed to ID.env, the folder fsync'd, and only then reported to
+ * the server as fetched: the server never drops what we do not hold.
+ * Trust boundary: the server's lists and bodies are hostile input: ids
+ * are checked before they name a file, sizes bound every download. */
+#include "netcmd.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <sodium.h>
+#include "auth.h"
+#include "cli.h"
+#include "env.h"
+#include "fsio.h"
+#include "net.h"
+#include "reply.h"
+#include "tty.h"
+
+#define NETCMD_ID_LEN 32
+#define NETCMD_LIST_MAX (4 * 1024 * 1024) /* a page of 1000 entries */
+#define NETCMD_CURSOR ".cursor"
+#define NETCMD_CURSOR_MAX 256
+#define NETCMD_PARTIAL ".partial"
+#define NETCMD_SENT "sent"
+#define NETCMD_MARK_BATCH 64 /* envelopes per folder fsync */
+#define NETCMD_MAX_PAGES 100000 /* a server that never ends its list */
+
+static const char fetch_usage[] =
+	"usage: intake-officer fetch --server URL --to DIR --auth-key FILE\n"
+	"                            [--delete] [--limit-rate BYTES]\n"
+	"  (online) download every new submission into DIR/ID.env (resuming\n"
+	"  partial downloads), then mark it fetched on the server; --delete\n"
+	"  also deletes it there. --limit-rate caps bytes per second.\n";
+
+static const char push_usage[] =
+	"usage: intake-officer push --server URL --from DIR --auth-key FILE\n"
+	"  (online) post each DIR/*.reply to its mailbox; posted replies move\n"
+	"  to DIR/sent/.\n";
+
+typedef struct {
+	const char *server, *dir, *authkey;
+	int del;
+	uint64_t rate;
+	int help;
+} netcmd_opts;
+
+static st_t netcmd_parse(int argc, char **argv, const char *usage,
+                         int is_fetch, netcmd_opts *o)
+{
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, 's' },
+		{ "to", required_argument, NULL, 't' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "auth-key", required_argument, NULL, 'a' },
+		{ "delete", no_argument, NULL, 'd' },
+		{ "limit-rate", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			o->help = 1;
+			return ST_OK;
+		} else if (c == 's') {
+			o->server = optarg;
+		} else if (c == 'a') {
+			o->authkey = optarg;
+		} else if ((c == 't' && is_fetch) || (c == 'f' && !is_fetch)) {
+			o->dir = optarg;
+		} else if (c == 'd' && is_fetch) {
+			o->del = 1;
+		} else if (c == 'r' && is_fetch) {
+			errno = 0;
+			o->rate = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || *optarg == '-')
+				return cli_usage(usage, "bad --limit-rate '%s'",
+				                 optarg);
+		} else {
+			return cli_usage(usage, "bad option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage(usage, "unexpected argument '%s'", argv[optind]);
+	if (o->server == NULL || o->dir == NULL || o->authkey == NULL)
+		return cli_usage(usage, "--server, %s and --auth-key are required",
+		                 is_fetch ? "--to" : "--from");
+	return ST_OK;
+}
+
+/* Load the signing key into a sodium_malloc'd buffer (sodium_free). */
+static st_t netcmd_authkey(const char *path, uint8_t **sk)
+{
+	uint8_t *text = NULL;
+	size_t len = 0;
+	st_t st;
+
+	*sk = sodium_malloc(AUTH_SK_LEN);
+	if (*sk == NULL)
+		return cli_fail(ST_NOMEM, "auth key");
+	st = fsio_read_secret_file(path, 4096, &text, &len);
+	if (st == ST_OK)
+		st = auth_sec_parse((const char *)text, len, *sk);
+	if (st != ST_OK)
+		cli_fail(st, "cannot load the auth key '%s'", path);
+	if (text != NULL)
+		sodium_free(text);
+	return st;
+}
+
+/* Set up the client and the folder; reports its own errors. */
+static st_t netcmd_setup(const netcmd_opts *o, uint8_t **sk, net **n,
+                         int *dirfd)
+{
+	st_t st;
+
+	st = netcmd_authkey(o->authkey, sk);
+	if (st != ST_OK)
+		return st;
+	st = net_new(o->server, *sk, n);
+	if (st != ST_OK)
+		return cli_fail(st, "bad server URL '%s'", o->server);
+	net_set_rate(*n, o->rate);
+	st = cli_mkdir(o->dir);
+	if (st != ST_OK)
+		return cli_fail(st, "cannot create '%s'", o->dir);
+	*dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*dirfd < 0)
+		return cli_fail(fsio_errno_status(errno), "cannot open '%s'",
+		                o->dir);
+	return ST_OK;
+}
+
+/* A submission id from the server names a file: 32 lowercase hex only. */
+static int netcmd_valid_id(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < NETCMD_ID_LEN; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') ||
+		      (id[i] >= 'a' && id[i] <= 'f')))
+			return 0;
+	return id[i] == '\0';
+}
+
+/* One fetch run's state. */
+typedef struct {
+	net *n;
+	int dirfd, partfd;
+	int del;
+	char (*marks)[NETCMD_ID_LEN + 1]; /* written, not yet reported */
+	size_t nmarks;
+	size_t fetched, present, failed;
+	uint64_t bytes, base;
+	tty_progress prog;
+	size_t page_done, page_total;
+	st_t worst;
+} netcmd_fetch_run;
+
+static void netcmd_note_failure(netcmd_fetch_run *r, st_t st)
+{
+	r->failed++;
+	if (r->worst == ST_OK)
+		r->worst = st;
+}
+
+static void netcmd_progress(void *ctx, uint64_t have)
+{
+	netcmd_fetch_run *r = ctx;
+
+	tty_progress_draw(&r->prog, 0, r->page_done, r->page_total,
+	                  r->bytes + have - r->base);
+}
+
+/* Make the batch durable (one folder fsync), then tell the server. */
+static st_t netcmd_flush_marks(netcmd_fetch_run *r)
+{
+	char path[96];
+	size_t i;
+	long code = 0;
+	st_t st = ST_OK, one;
+
+	if (r->nmarks == 0)
+		return ST_OK;
+	if (fsync(r->dirfd) != 0 || fsync(r->partfd) != 0)
+		return cli_fail(fsio_errno_status(errno), "cannot sync the folder");
+	for (i = 0; i < r->nmarks; i++) {
+		snprintf(path, sizeof path, "/v1/submissions/%s/fetched",
+		         r->marks[i]);
+		one = net_request(r->n, "POST", path, NULL, NULL, 0, 4096, NULL,
+		                  NULL, &code);
+		if (one == ST_OK && code != 204 && code != 200)
+			one = net_code_status(code);
+		if (one == ST_OK && r->del) {
+			snprintf(path, sizeof path, "/v1/submissions/%s",
+			         r->marks[i]);
+			one = net_request(r->n, "DELETE", path, NULL, NULL, 0, 4096,
+			                  NULL, NULL, &code);
+			/* the retention policy may have deleted it already */
+			if (one == ST_OK && code != 204 && code != 200 &&
+			    code != 404)
+				one = net_code_status(code);
+		}
+		if (one != ST_OK) {
+			cli_fail(one, "cannot mark '%s' fetched", r->marks[i]);
+			netcmd_note_failure(r, one);
+			st = one;
+		}
+	}
+	r->nmarks = 0;
+	return st;
+}
+
+static void netcmd_mark(netcmd_fetch_run *r, const char *id)
+{
+	memcpy(r->marks[r->nmarks++], id, NETCMD_ID_LEN + 1);
+	if (r->nmarks == NETCMD_MARK_BATCH)
+		netcmd_flush_marks(r);
+}
+
+/* Date the file with the day the server received it. */
+static void netcmd_set_date(int fd, const char *date)
+{
+	struct timespec ts[2];
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (date == NULL || strlen(date) != 10 ||
+	    sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon,
+	           &tm.tm_mday) != 3)
+		return;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_hour = 12;
+	ts[0].tv_sec = ts[1].tv_sec = timegm(&tm);
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	if (ts[0].tv_sec > 0)
+		futimens(fd, ts);
+}
+
+/* Check a complete download: the length the server announced, and an
+ * envelope header that implies exactly that length. */
+static st_t netcmd_check(int fd, uint64_t size)
+{
+	uint8_t hdr[ENV_MAX_HEADER];
+	struct stat sb;
+	env_info info;
+	size_t n = size < sizeof hdr ? (size_t)size : sizeof hdr;
+	st_t st;
+
+	if (fstat(fd, &sb) != 0)
+		return fsio_errno_status(errno);
+	if ((uint64_t)sb.st_size != size)
+		return ST_MISMATCH;
+	st = fsio_pread_exact(fd, hdr, n, 0);
+	if (st == ST_OK)
+		st = env_inspect(hdr, n, &info);
+	if (st == ST_OK && info.total_len != size)
+		st = ST_MISMATCH;
+	return st;
+}
+
+/* Download one submission into DIR/ID.env. */
+static st_t netcmd_fetch_one(netcmd_fetch_run *r, const char *id,
+                             uint64_t size, const char *date)
+{
+	char path[64], final[NETCMD_ID_LEN + 8];
+	struct stat sb;
+	long code = 0;
+	int fd;
+	st_t st;
+
+	snprintf(final, sizeof final, "%s.env", id);
+	fd = openat(r->partfd, id, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	            0600);
+	if (fd < 0)
+		return fsio_errno_status(errno);
+	st = fstat(fd, &sb) == 0 ? ST_OK : fsio_errno_status(errno);
+	if (st == ST_OK && (uint64_t)sb.st_size > size &&
+	    ftruncate(fd, 0) != 0)
+		st = fsio_errno_status(errno);
+	if (st != ST_OK)
+		goto cleanup;
+	r->base = (uint64_t)sb.st_size > size ? 0 : (uint64_t)sb.st_size;
+	if (r->base > 0 && r->base < size)
+		fprintf(stderr, "resuming '%s' at %" PRIu64 " of %" PRIu64 "\n",
+		        id, r->base, size);
+	if (r->base < size) {
+		snprintf(path, sizeof path, "/v1/submissions/%s", id);
+		st = net_download(r->n, path, fd, r->base, size, netcmd_progress,
+		                  r, &code);
+		if (st == ST_OK && code != 200 && code != 206)
+			st = net_code_status(code);
+		if (st != ST_OK)
+			goto cleanup;
+	}
+	st = netcmd_check(fd, size);
+	if (st != ST_OK) {
+		/* complete but wrong: drop it so the next run starts clean */
+		unlinkat(r->partfd, id, 0);
+		goto cleanup;
+	}
+	netcmd_set_date(fd, date);
+	if (fsync(fd) != 0) {
+		st = fsio_errno_status(errno);
+		goto cleanup;
+	}
+	if (renameat2(r->partfd, id, r->dirfd, final, RENAME_NOREPLACE) != 0)
+		st = fsio_errno_status(errno);
+	r->bytes += size;
+cleanup:
+	close(fd);
+	return st;
+}
+
+/* One entry of a list page. */
+static void netcmd_entry(netcmd_fetch_run *r, json_t *e)
+{
+	const char *id = json_string_value(json_object_get(e, "id"));
+	const char *state = json_string_value(json_object_get(e, "state"));
+	const char *date = json_string_value(json_object_get(e, "date"));
+	json_t *jsize = json_object_get(e, "size");
+	uint64_t max = env_total_len(ENV_MAX_RECIPIENTS, ENV_MAX_STREAM);
+	char final[NETCMD_ID_LEN + 8];
+	struct stat sb;
+	json_int_t size;
+	st_t st;
+
+	if (id == NULL || !netcmd_valid_id(id) || !json_is_integer(jsize) ||
+	    (size = json_integer_value(jsize)) <= 0 || (uint64_t)size > max) {
+		fprintf(stderr, CLI_PROG ": the server listed a malformed "
+		                "submission; skipped\n");
+		netcmd_note_failure(r, ST_BADDATA);
+		return;
+	}
+	snprintf(final, sizeof final, "%s.env", id);
+	if (fstatat(r->dirfd, final, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		/* written by an earlier run that did not get to report it */
+		if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != (uint64_t)size) {
+			cli_fail(ST_CONFLICT, "'%s' exists with another size", final);
+			netcmd_note_failure(r, ST_CONFLICT);
+			return;
+		}
+		r->present++;
+		if (state == NULL || strcmp(state, "fetched") != 0)
+			netcmd_mark(r, id);
+		return;
+	}
+	if (state != NULL && strcmp(state, "fetched") == 0) {
+		r->present++; /* another run or officer holds it safely */
+		return;
+	}
+	st = netcmd_fetch_one(r, id, (uint64_t)size, date);
+	if (st != ST_OK) {
+		tty_progress_end(&r->prog);
+		cli_fail(st, "cannot fetch '%s'", id);
+		netcmd_note_failure(r, st);
+		return;
+	}
+	r->fetched++;
+	printf("%s\n", final);
+	netcmd_mark(r, id);
+}
+
+/* Read the saved cursor, if any, into cur (empty when none). */
+static void netcmd_load_cursor(int dirfd, char cur[NETCMD_CURSOR_MAX + 1])
+{
+	ssize_t n;
+	int fd;
+
+	cur[0] = '\0';
+	fd = openat(dirfd, NETCMD_CURSOR, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, cur, NETCMD_CURSOR_MAX);
+	close(fd);
+	cur[n > 0 ? n : 0] = '\0';
+	cur[strcspn(cur, "\r\n")] = '\0';
+}
+
+/* A cursor is opaque but printable and short; anything else is refused. */
+static int netcmd_valid_cursor(const char *c)
+{
+	size_t i;
+
+	for (i = 0; c[i] != '\0'; i++)
+		if (c[i] <= ' ' || c[i] > '~')
+			return 0;
+	return i <= NETCMD_CURSOR_MAX;
+}
+
+/* GET one page; *list and *next borrowed from *doc (json_decref it). */
+static st_t netcmd_page(netcmd_fetch_run *r, const char *cursor,
+                        json_t **doc, json_t **list, const char **next)
+{
+	char query[3 * NETCMD_CURSOR_MAX + 32];
+	char *esc = NULL;
+	uint8_t *body = NULL;
+	size_t len = 0;
+	long code = 0;
+	st_t st;
+
+	if (cursor[0] != '\0') {
+		st = net_escape(r->n, cursor, &esc);
+		if (st != ST_OK)
+			return st;
+		snprintf(query, sizeof query, "since=%s&limit=1000", esc);
+		free(esc);
+	} else {
+		snprintf(query, sizeof query, "limit=1000");
+	}
+	st = net_request(r->n, "GET", "/v1/submissions", query, NULL, 0,
+	                 NETCMD_LIST_MAX, &body, &len, &code);
+	if (st == ST_OK && code != 200)
+		st = net_code_status(code);
+	if (st != ST_OK)
+		goto cleanup;
+	*doc = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
+	*list = json_object_get(*doc, "submissions");
+	*next = json_string_value(json_object_get(*doc, "cursor"));
+	if (!json_is_array(*list) || (*next != NULL &&
+	                              !netcmd_valid_cursor(*next)))
+		st = ST_BADDATA;
+cleanup:
+	free(body);
+	return st;
+}
+
+st_t netcmd_fetch(int argc, char **argv)
+{
+	netcmd_opts o;
+	netcmd_fetch_run r;
+	char cursor[NETCMD_CURSOR_MAX + 1], path[PATH_MAX];
+	json_t *doc = NULL, *list = NULL, *e;
+	const char *next = NULL;
+	uint8_t *sk = NULL;
+	int clean = 1, pages;
+	size_t i;
+	st_t st;
+
+	st = netcmd_parse(argc, argv, fetch_usage, 1, &o);
+	if (st != ST_OK || o.help)
+		return st;
+	memset(&r, 0, sizeof r);
+	r.dirfd = r.partfd = -1;
+	r.del = o.del;
+	tty_progress_init(&r.prog);
+	r.marks = calloc(NETCMD_MARK_BATCH, sizeof *r.marks);
+	if (r.marks == NULL) {
+		st = cli_fail(ST_NOMEM, "fetch");
+		goto cleanup;
+	}
+	st = netcmd_setup(&o, &sk, &r.n, &r.dirfd);
+	if (st != ST_OK)
+		goto cleanup;
+	if (mkdirat(r.dirfd, NETCMD_PARTIAL, 0700) != 0 && errno != EEXIST) {
+		st = cli_fail(fsio_errno_status(errno), "cannot create '%s/%s'",
+		              o.dir, NETCMD_PARTIAL);
+		goto cleanup;
+	}
+	r.partfd = openat(r.dirfd, NETCMD_PARTIAL, O_RDONLY | O_DIRECTORY |
+	                  O_NOFOLLOW | O_CLOEXEC);
+	if (r.partfd < 0) {
+		st = cli_fail(fsio_errno_status(errno), "cannot open '%s/%s'",
+		              o.dir, NETCMD_PARTIAL);
+		goto cleanup;
+	}
+	netcmd_load_cursor(r.dirfd, cursor);
+	if (!netcmd_valid_cursor(cursor))
+		cursor[0] = '\0';
+	for (pages = 0; pages < NETCMD_MAX_PAGES; pages++) {
+		st = netcmd_page(&r, cursor, &doc, &list, &next);
+		if (st != ST_OK) {
+			tty_progress_end(&r.prog);
+			cli_fail(st, "cannot list submissions on '%s'", o.server);
+			goto cleanup;
+		}
+		if (json_array_size(list) == 0)
+			break;
+		r.page_done = 0;
+		r.page_total = json_array_size(list);
+		json_array_foreach(list, i, e) {
+			netcmd_entry(&r, e);
+			r.page_done = i + 1;
+			tty_progress_draw(&r.prog, 0, r.page_done, r.page_total,
+			                  r.bytes);
+		}
+		if (netcmd_flush_marks(&r) != ST_OK || r.failed > 0)
+			clean = 0;
+		if (next == NULL || strcmp(next, cursor) == 0)
+			break; /* a server that does not advance: stop */
+		snprintf(cursor, sizeof cursor, "%s", next);
+		/* Only a page done without failure moves the saved cursor, so
+		 * whatever failed is listed again next time. */
+		if (clean) {
+			snprintf(path, sizeof path, "%s/%s", o.dir, NETCMD_CURSOR);
+			st = fsio_write_file_atomic(path, cursor, strlen(cursor),
+			                            0600, 1);
+			if (st != ST_OK) {
+				cli_fail(st, "cannot save the cursor");
+				goto cleanup;
+			}
+		}
+		json_decref(doc);
+		doc = NULL;
+	}
+	tty_progress_end(&r.prog);
+	fflush(stdout);
+	fprintf(stderr, "%zu fetched, %zu already here, %zu failed\n",
+	        r.fetched, r.present, r.failed);
+	st = r.worst;
+cleanup:
+	if (r.n != NULL)
+		netcmd_flush_marks(&r); /* what is on disk, after a failure */
+	json_decref(doc);
+	free(r.marks);
+	if (r.partfd >= 0)
+		close(r.partfd);
+	if (r.dirfd >= 0)
+		close(r.dirfd);
+	net_free(r.n);
+	if (sk != NULL)
+		sodium_free(sk);
+	return st;
+}
+
+/* A reply file name, as casecmd_reply writes it:
+ * MAILBOX (32 hex) "." RANDOM (hex) ".reply". */
+static int netcmd_reply_name(const char *name)
+{
+	size_t len = strlen(name), i;
+
+	if (len < NETCMD_ID_LEN + 8 || name[NETCMD_ID_LEN] != '.' ||
+	    strcmp(name + len - 6, ".reply") != 0)
+		return 0;
+	for (i = 0; i < len - 6; i++) {
+		if (i == NETCMD_ID_LEN)
+			continue;
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		      (name[i] >= 'a' && name[i] <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
+/* Post one reply file and move it to sent/. */
+static st_t netcmd_push_one(net *n, int dirfd, int sentfd, const char *name)
+{
+	char path[64], mailbox[NETCMD_ID_LEN + 1];
+	uint8_t *body = NULL;
+	size_t len = 0, got = 0;
+	long code = 0;
+	int fd;
+	st_t st;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fsio_errno_status(errno);
+	body = malloc(REPLY_MAX_LEN + 1);
+	st = body == NULL ? ST_NOMEM :
+	     fsio_read_full(fd, body, REPLY_MAX_LEN + 1, &got);
+	close(fd);
+	len = got;
+	if (st == ST_OK && (len == 0 || len > REPLY_MAX_LEN))
+		st = ST_TOOBIG;
+	if (st != ST_OK)
+		goto cleanup;
+	memcpy(mailbox, name, NETCMD_ID_LEN);
+	mailbox[NETCMD_ID_LEN] = '\0';
+	snprintf(path, sizeof path, "/v1/mailboxes/%s", mailbox);
+	st = net_request(n, "POST", path, NULL, body, len, 4096, NULL, NULL,
+	                 &code);
+	if (st == ST_OK && code != 201 && code != 200 && code != 204)
+		st = net_code_status(code);
+	if (st != ST_OK)
+		goto cleanup;
+	if (renameat2(dirfd, name, sentfd, name, RENAME_NOREPLACE) != 0 ||
+	    fsync(sentfd) != 0 || fsync(dirfd) != 0)
+		st = fsio_errno_status(errno);
+cleanup:
+	free(body);
+	return st;
+}
+
+st_t netcmd_push(int argc, char **argv)
+{
+	netcmd_opts o;
+	struct dirent *e;
+	uint8_t *sk = NULL;
+	net *n = NULL;
+	DIR *d = NULL;
+	int dirfd = -1, sentfd = -1;
+	size_t pushed = 0, failed = 0;
+	st_t st, one;
+
+	st = netcmd_parse(argc, argv, push_usage, 0, &o);
+	if (st != ST_OK || o.help)
+		return st;
+	st = netcmd_setup(&o, &sk, &n, &dirfd);
+	if (st != ST_OK)
+		goto cleanup;
+	if (mkdirat(dirfd, NETCMD_SENT, 0700) != 0 && errno != EEXIST) {
+		st = cli_fail(fsio_errno_status(errno), "cannot create '%s/%s'",
+		              o.dir, NETCMD_SENT);
+		goto cleanup;
+	}
+	sentfd = openat(dirfd, NETCMD_SENT, O_RDONLY | O_DIRECTORY |
+	                O_NOFOLLOW | O_CLOEXEC);
+	d = sentfd >= 0 ? fdopendir(dup(dirfd)) : NULL;
+	if (d == NULL) {
+		st = cli_fail(fsio_errno_status(errno), "cannot read '%s'", o.dir);
+		goto cleanup;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!netcmd_reply_name(e->d_name))
+			continue;
+		one = netcmd_push_one(n, dirfd, sentfd, e->d_name);
+		if (one == ST_OK) {
+			printf("%s\n", e->d_name);
+			pushed++;
+			continue;
+		}
+		cli_fail(one, "cannot push '%s'", e->d_name);
+		failed++;
+		if (st == ST_OK)
+			st = one;
+	}
+	fflush(stdout);
+	fprintf(stderr, "%zu pushed, %zu failed\n", pushed, failed);
+cleanup:
+	if (d != NULL)
+		closedir(d);
+	if (sentfd >= 0)
+		close(sentfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	net_free(n);
+	if (sk != NULL)
+		sodium_free(sk);
+	return st;
+}
