@@ -2,6 +2,8 @@
 # Everything is built under build/ (build/san/ with SANITIZE=1).
 .DEFAULT_GOAL := all
 .SUFFIXES:
+# Keep objects that pattern chains make (tests, tools): no rebuild every run.
+.SECONDARY:
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
