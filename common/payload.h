@@ -34,6 +34,9 @@ st_t payload_src_read(void *src, uint64_t off, uint8_t *buf, size_t len);
 typedef struct {
 	/* The manifest, once parsed; the parser keeps ownership. */
 	st_t (*on_manifest)(void *ctx, const manifest *m);
+	/* n bytes of a part. p points into the buffer given to
+	 * payload_parser_feed (no copy): it stays valid as long as the caller
+	 * keeps that buffer, so a caller may hash it on another thread. */
 	st_t (*on_data)(void *ctx, int part, const uint8_t *p, size_t n);
 	st_t (*on_part_end)(void *ctx, int part);
 } payload_sink;

@@ -10,7 +10,7 @@ static const struct {
 	[ST_BADDATA] = { "malformed input", 65 },
 	[ST_VERSION] = { "unsupported format version", 65 },
 	[ST_NOINPUT] = { "input not found or unreadable", 66 },
-	[ST_EXISTS] = { "file exists (use --force to overwrite)", 73 },
+	[ST_EXISTS] = { "file exists, not overwritten", 73 },
 	[ST_UNAVAILABLE] = { "service unavailable", 69 },
 	[ST_IO] = { "input/output error", 74 },
 	[ST_NOSPACE] = { "no space left", 74 },

@@ -921,9 +921,12 @@ st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
 		st = ST_BADDATA;
 		j.why = "not a regular file";
 	}
-	if (st == ST_OK)
+	if (st == ST_OK) {
+		/* read once, front to back: ask for readahead (removable media) */
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 		st = case_header(&j, fd, (uint64_t)sb.st_size, k, &keys, keyid,
 		                 &eh);
+	}
 	if (st != ST_OK)
 		goto cleanup;
 	randombytes_buf(rnd, sizeof rnd);

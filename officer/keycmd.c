@@ -48,6 +48,28 @@ static st_t keycmd_path(char out[PATH_MAX], const char *dir, const char *name)
 	return n < 0 || n >= PATH_MAX ? ST_USAGE : ST_OK;
 }
 
+/* Write a key pair as secpath (0600) and pubpath (0644), never
+ * replacing a file. A secret file without its public half is of no use:
+ * it is removed if the public one cannot be written. Reports its own
+ * errors. */
+static st_t keycmd_write_pair(const char *secpath, const void *sec,
+                              size_t seclen, const char *pubpath,
+                              const char *pub)
+{
+	st_t st;
+
+	st = cli_write_new(secpath, sec, seclen, 0600);
+	if (st != ST_OK)
+		return cli_fail(st, "cannot write '%s'", secpath);
+	st = cli_write_new(pubpath, pub, strlen(pub), 0644);
+	if (st != ST_OK) {
+		unlink(secpath);
+		return cli_fail(st, "cannot write '%s'", pubpath);
+	}
+	fprintf(stderr, "wrote '%s' and '%s'\n", pubpath, secpath);
+	return ST_OK;
+}
+
 /* Parse "--out DIR [--passphrase-file F]" (passfile may be NULL when the
  * command takes none). *help is set when --help was shown. */
 static st_t keycmd_out_opts(int argc, char **argv, const char *usage,
@@ -91,7 +113,7 @@ st_t keycmd_keygen(int argc, char **argv)
 	key_bundle one;
 	char *pass = NULL;
 	size_t plen = 0;
-	int wrote_sec = 0, help = 0;
+	int help = 0;
 	st_t st;
 
 	st = keycmd_out_opts(argc, argv, keygen_usage, &out, &passfile, &help);
@@ -119,27 +141,15 @@ st_t keycmd_keygen(int argc, char **argv)
 		cli_fail(st, "cannot create the key");
 		goto cleanup;
 	}
-	st = cli_write_new(secpath, sealed, sizeof sealed, 0600);
-	if (st != ST_OK) {
-		cli_fail(st, "cannot write '%s'", secpath);
+	st = keycmd_write_pair(secpath, sealed, sizeof sealed, pubpath, pub);
+	if (st != ST_OK)
 		goto cleanup;
-	}
-	wrote_sec = 1;
-	st = cli_write_new(pubpath, pub, strlen(pub), 0644);
-	if (st != ST_OK) {
-		cli_fail(st, "cannot write '%s'", pubpath);
-		goto cleanup;
-	}
 	memset(&one, 0, sizeof one);
 	memcpy(one.pk[0], k->pk, KEY_PUB_LEN);
 	one.n = 1;
 	key_bundle_fingerprint(&one, fp);
 	printf("%s\n", fp);
-	fprintf(stderr, "wrote '%s' and '%s'\n", pubpath, secpath);
 cleanup:
-	/* A secret file without its public half is of no use: remove it. */
-	if (st != ST_OK && wrote_sec)
-		unlink(secpath);
 	sodium_memzero(sealed, sizeof sealed);
 	key_secret_free(k);
 	tty_pass_free(pass);
@@ -269,7 +279,7 @@ st_t keycmd_auth_keygen(int argc, char **argv)
 	uint8_t pk[AUTH_PK_LEN], id[AUTH_ID_LEN];
 	uint8_t *sk = NULL;
 	char *sectext = NULL;
-	int wrote_sec = 0, help = 0;
+	int help = 0;
 	st_t st;
 
 	st = keycmd_out_opts(argc, argv, auth_keygen_usage, &out, NULL, &help);
@@ -296,24 +306,13 @@ st_t keycmd_auth_keygen(int argc, char **argv)
 		cli_fail(st, "cannot create the key");
 		goto cleanup;
 	}
-	st = cli_write_new(secpath, sectext, strlen(sectext), 0600);
-	if (st != ST_OK) {
-		cli_fail(st, "cannot write '%s'", secpath);
+	st = keycmd_write_pair(secpath, sectext, strlen(sectext), pubpath, pub);
+	if (st != ST_OK)
 		goto cleanup;
-	}
-	wrote_sec = 1;
-	st = cli_write_new(pubpath, pub, strlen(pub), 0644);
-	if (st != ST_OK) {
-		cli_fail(st, "cannot write '%s'", pubpath);
-		goto cleanup;
-	}
 	auth_key_id(pk, id);
 	enc_hex_encode(idhex, id, sizeof id);
 	printf("%s\n", idhex);
-	fprintf(stderr, "wrote '%s' and '%s'\n", pubpath, secpath);
 cleanup:
-	if (st != ST_OK && wrote_sec)
-		unlink(secpath);
 	if (sk != NULL)
 		sodium_free(sk);
 	if (sectext != NULL)

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +37,18 @@
 #define NETCMD_SENT "sent"
 #define NETCMD_MARK_BATCH 64 /* envelopes per folder fsync */
 #define NETCMD_MAX_PAGES 100000 /* a server that never ends its list */
+#define NETCMD_MAX_CONN 16
+#define NETCMD_CONN 4        /* connections by default */
 
 static const char fetch_usage[] =
 	"usage: intake-officer fetch --server URL --to DIR --auth-key FILE\n"
 	"                            [--delete] [--limit-rate BYTES]\n"
+	"                            [--connections N]\n"
 	"  (online) download every new submission into DIR/ID.env (resuming\n"
 	"  partial downloads), then mark it fetched on the server; --delete\n"
-	"  also deletes it there. --limit-rate caps bytes per second.\n";
+	"  also deletes it there. --limit-rate caps bytes per second per\n"
+	"  connection; --connections (default 4, at most 16) sets how many\n"
+	"  reused connections work at once.\n";
 
 static const char push_usage[] =
 	"usage: intake-officer push --server URL --from DIR --auth-key FILE\n"
@@ -53,6 +59,7 @@ typedef struct {
 	const char *server, *dir, *authkey;
 	int del;
 	uint64_t rate;
+	size_t conns;
 	int help;
 } netcmd_opts;
 
@@ -66,6 +73,7 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 		{ "auth-key", required_argument, NULL, 'a' },
 		{ "delete", no_argument, NULL, 'd' },
 		{ "limit-rate", required_argument, NULL, 'r' },
+		{ "connections", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -73,6 +81,7 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 	int c;
 
 	memset(o, 0, sizeof *o);
+	o->conns = NETCMD_CONN;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);
@@ -92,6 +101,13 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 			if (errno != 0 || *end != '\0' || *optarg == '-')
 				return cli_usage(usage, "bad --limit-rate '%s'",
 				                 optarg);
+		} else if (c == 'c' && is_fetch) {
+			errno = 0;
+			o->conns = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || o->conns < 1 ||
+			    o->conns > NETCMD_MAX_CONN)
+				return cli_usage(usage, "--connections takes 1 to %d",
+				                 NETCMD_MAX_CONN);
 		} else {
 			return cli_usage(usage, "bad option");
 		}
@@ -159,79 +175,103 @@ static int netcmd_valid_id(const char *id)
 	return id[i] == '\0';
 }
 
-/* One fetch run's state. */
+/* What a fetch run's connections share; mu guards the fields that
+ * change (every field from `list` down). */
 typedef struct {
-	net *n;
+	pthread_mutex_t mu;
 	int dirfd, partfd;
 	int del;
-	char (*marks)[NETCMD_ID_LEN + 1]; /* written, not yet reported */
-	size_t nmarks;
+	json_t *list;          /* the page being worked on */
+	size_t next;           /* its next entry to take */
 	size_t fetched, present, failed;
-	uint64_t bytes, base;
+	uint64_t bytes;        /* of downloads completed this run */
 	tty_progress prog;
-	size_t page_done, page_total;
 	st_t worst;
 } netcmd_fetch_run;
 
-static void netcmd_note_failure(netcmd_fetch_run *r, st_t st)
+/* One connection, with what it has written but not yet reported. */
+typedef struct {
+	netcmd_fetch_run *r;
+	net *n;
+	char marks[NETCMD_MARK_BATCH][NETCMD_ID_LEN + 1];
+	size_t nmarks;
+	uint64_t base;         /* bytes present when this download began */
+} netcmd_worker;
+
+/* Report one failed submission (one line on stderr at a time). */
+static void netcmd_fail(netcmd_fetch_run *r, st_t st, const char *what,
+                        const char *id)
 {
+	pthread_mutex_lock(&r->mu);
+	tty_progress_end(&r->prog);
+	cli_fail(st, "%s '%s'", what, id);
 	r->failed++;
 	if (r->worst == ST_OK)
 		r->worst = st;
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void netcmd_draw(netcmd_fetch_run *r, uint64_t extra)
+{
+	tty_progress_draw(&r->prog, 0, r->fetched + r->present + r->failed,
+	                  json_array_size(r->list), r->bytes + extra);
 }
 
 static void netcmd_progress(void *ctx, uint64_t have)
 {
-	netcmd_fetch_run *r = ctx;
+	netcmd_worker *w = ctx;
 
-	tty_progress_draw(&r->prog, 0, r->page_done, r->page_total,
-	                  r->bytes + have - r->base);
+	if (!w->r->prog.on)
+		return;
+	pthread_mutex_lock(&w->r->mu);
+	netcmd_draw(w->r, have - w->base);
+	pthread_mutex_unlock(&w->r->mu);
 }
 
 /* Make the batch durable (one folder fsync), then tell the server. */
-static st_t netcmd_flush_marks(netcmd_fetch_run *r)
+static void netcmd_flush_marks(netcmd_worker *w)
 {
 	char path[96];
 	size_t i;
 	long code = 0;
-	st_t st = ST_OK, one;
+	st_t st;
 
-	if (r->nmarks == 0)
-		return ST_OK;
-	if (fsync(r->dirfd) != 0 || fsync(r->partfd) != 0)
-		return cli_fail(fsio_errno_status(errno), "cannot sync the folder");
-	for (i = 0; i < r->nmarks; i++) {
-		snprintf(path, sizeof path, "/v1/submissions/%s/fetched",
-		         r->marks[i]);
-		one = net_request(r->n, "POST", path, NULL, NULL, 0, 4096, NULL,
-		                  NULL, &code);
-		if (one == ST_OK && code != 204 && code != 200)
-			one = net_code_status(code);
-		if (one == ST_OK && r->del) {
-			snprintf(path, sizeof path, "/v1/submissions/%s",
-			         r->marks[i]);
-			one = net_request(r->n, "DELETE", path, NULL, NULL, 0, 4096,
-			                  NULL, NULL, &code);
-			/* the retention policy may have deleted it already */
-			if (one == ST_OK && code != 204 && code != 200 &&
-			    code != 404)
-				one = net_code_status(code);
-		}
-		if (one != ST_OK) {
-			cli_fail(one, "cannot mark '%s' fetched", r->marks[i]);
-			netcmd_note_failure(r, one);
-			st = one;
-		}
+	if (w->nmarks == 0)
+		return;
+	if (fsync(w->r->dirfd) != 0 || fsync(w->r->partfd) != 0) {
+		netcmd_fail(w->r, fsio_errno_status(errno), "cannot sync before "
+		            "marking", w->marks[0]);
+		w->nmarks = 0;
+		return;
 	}
-	r->nmarks = 0;
-	return st;
+	for (i = 0; i < w->nmarks; i++) {
+		snprintf(path, sizeof path, "/v1/submissions/%s/fetched",
+		         w->marks[i]);
+		st = net_request(w->n, "POST", path, NULL, NULL, 0, 4096, NULL,
+		                 NULL, &code);
+		if (st == ST_OK && code != 204 && code != 200)
+			st = net_code_status(code);
+		if (st == ST_OK && w->r->del) {
+			snprintf(path, sizeof path, "/v1/submissions/%s",
+			         w->marks[i]);
+			st = net_request(w->n, "DELETE", path, NULL, NULL, 0, 4096,
+			                 NULL, NULL, &code);
+			/* the retention policy may have deleted it already */
+			if (st == ST_OK && code != 204 && code != 200 &&
+			    code != 404)
+				st = net_code_status(code);
+		}
+		if (st != ST_OK)
+			netcmd_fail(w->r, st, "cannot mark fetched", w->marks[i]);
+	}
+	w->nmarks = 0;
 }
 
-static void netcmd_mark(netcmd_fetch_run *r, const char *id)
+static void netcmd_mark(netcmd_worker *w, const char *id)
 {
-	memcpy(r->marks[r->nmarks++], id, NETCMD_ID_LEN + 1);
-	if (r->nmarks == NETCMD_MARK_BATCH)
-		netcmd_flush_marks(r);
+	memcpy(w->marks[w->nmarks++], id, NETCMD_ID_LEN + 1);
+	if (w->nmarks == NETCMD_MARK_BATCH)
+		netcmd_flush_marks(w);
 }
 
 /* Date the file with the day the server received it. */
@@ -277,9 +317,10 @@ static st_t netcmd_check(int fd, uint64_t size)
 }
 
 /* Download one submission into DIR/ID.env. */
-static st_t netcmd_fetch_one(netcmd_fetch_run *r, const char *id,
+static st_t netcmd_fetch_one(netcmd_worker *w, const char *id,
                              uint64_t size, const char *date)
 {
+	netcmd_fetch_run *r = w->r;
 	char path[64], final[NETCMD_ID_LEN + 8];
 	struct stat sb;
 	long code = 0;
@@ -297,14 +338,18 @@ static st_t netcmd_fetch_one(netcmd_fetch_run *r, const char *id,
 		st = fsio_errno_status(errno);
 	if (st != ST_OK)
 		goto cleanup;
-	r->base = (uint64_t)sb.st_size > size ? 0 : (uint64_t)sb.st_size;
-	if (r->base > 0 && r->base < size)
+	w->base = (uint64_t)sb.st_size > size ? 0 : (uint64_t)sb.st_size;
+	if (w->base > 0 && w->base < size) {
+		pthread_mutex_lock(&r->mu);
+		tty_progress_end(&r->prog);
 		fprintf(stderr, "resuming '%s' at %" PRIu64 " of %" PRIu64 "\n",
-		        id, r->base, size);
-	if (r->base < size) {
+		        id, w->base, size);
+		pthread_mutex_unlock(&r->mu);
+	}
+	if (w->base < size) {
 		snprintf(path, sizeof path, "/v1/submissions/%s", id);
-		st = net_download(r->n, path, fd, r->base, size, netcmd_progress,
-		                  r, &code);
+		st = net_download(w->n, path, fd, w->base, size, netcmd_progress,
+		                  w, &code);
 		if (st == ST_OK && code != 200 && code != 206)
 			st = net_code_status(code);
 		if (st != ST_OK)
@@ -323,15 +368,15 @@ static st_t netcmd_fetch_one(netcmd_fetch_run *r, const char *id,
 	}
 	if (renameat2(r->partfd, id, r->dirfd, final, RENAME_NOREPLACE) != 0)
 		st = fsio_errno_status(errno);
-	r->bytes += size;
 cleanup:
 	close(fd);
 	return st;
 }
 
 /* One entry of a list page. */
-static void netcmd_entry(netcmd_fetch_run *r, json_t *e)
+static void netcmd_entry(netcmd_worker *w, json_t *e)
 {
+	netcmd_fetch_run *r = w->r;
 	const char *id = json_string_value(json_object_get(e, "id"));
 	const char *state = json_string_value(json_object_get(e, "state"));
 	const char *date = json_string_value(json_object_get(e, "date"));
@@ -344,38 +389,83 @@ static void netcmd_entry(netcmd_fetch_run *r, json_t *e)
 
 	if (id == NULL || !netcmd_valid_id(id) || !json_is_integer(jsize) ||
 	    (size = json_integer_value(jsize)) <= 0 || (uint64_t)size > max) {
-		fprintf(stderr, CLI_PROG ": the server listed a malformed "
-		                "submission; skipped\n");
-		netcmd_note_failure(r, ST_BADDATA);
+		netcmd_fail(r, ST_BADDATA, "the server listed a malformed "
+		            "submission", id != NULL && netcmd_valid_id(id) ? id :
+		            "?");
 		return;
 	}
 	snprintf(final, sizeof final, "%s.env", id);
 	if (fstatat(r->dirfd, final, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		/* written by an earlier run that did not get to report it */
 		if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != (uint64_t)size) {
-			cli_fail(ST_CONFLICT, "'%s' exists with another size", final);
-			netcmd_note_failure(r, ST_CONFLICT);
+			netcmd_fail(r, ST_CONFLICT, "exists with another size", final);
 			return;
 		}
+		pthread_mutex_lock(&r->mu);
 		r->present++;
+		pthread_mutex_unlock(&r->mu);
 		if (state == NULL || strcmp(state, "fetched") != 0)
-			netcmd_mark(r, id);
+			netcmd_mark(w, id);
 		return;
 	}
 	if (state != NULL && strcmp(state, "fetched") == 0) {
+		pthread_mutex_lock(&r->mu);
 		r->present++; /* another run or officer holds it safely */
+		pthread_mutex_unlock(&r->mu);
 		return;
 	}
-	st = netcmd_fetch_one(r, id, (uint64_t)size, date);
+	st = netcmd_fetch_one(w, id, (uint64_t)size, date);
 	if (st != ST_OK) {
-		tty_progress_end(&r->prog);
-		cli_fail(st, "cannot fetch '%s'", id);
-		netcmd_note_failure(r, st);
+		netcmd_fail(r, st, "cannot fetch", id);
 		return;
 	}
+	pthread_mutex_lock(&r->mu);
 	r->fetched++;
+	r->bytes += (uint64_t)size;
+	tty_progress_end(&r->prog);
 	printf("%s\n", final);
-	netcmd_mark(r, id);
+	fflush(stdout);
+	netcmd_draw(r, 0);
+	pthread_mutex_unlock(&r->mu);
+	netcmd_mark(w, id);
+}
+
+/* A connection's share of the page: take entries until none is left,
+ * then report what it wrote. */
+static void *netcmd_worker_run(void *arg)
+{
+	netcmd_worker *w = arg;
+	netcmd_fetch_run *r = w->r;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		i = r->next++;
+		pthread_mutex_unlock(&r->mu);
+		if (i >= json_array_size(r->list))
+			break;
+		netcmd_entry(w, json_array_get(r->list, i));
+	}
+	netcmd_flush_marks(w);
+	return NULL;
+}
+
+/* Work through one page with every connection at once. */
+static void netcmd_run_page(netcmd_fetch_run *r, netcmd_worker *ws,
+                            size_t nw)
+{
+	pthread_t th[NETCMD_MAX_CONN];
+	int started[NETCMD_MAX_CONN] = { 0 };
+	size_t i;
+
+	r->next = 0;
+	for (i = 1; i < nw; i++)
+		started[i] = pthread_create(&th[i], NULL, netcmd_worker_run,
+		                            &ws[i]) == 0;
+	netcmd_worker_run(&ws[0]);
+	for (i = 1; i < nw; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
 }
 
 /* Read the saved cursor, if any, into cur (empty when none). */
@@ -406,8 +496,8 @@ static int netcmd_valid_cursor(const char *c)
 }
 
 /* GET one page; *list and *next borrowed from *doc (json_decref it). */
-static st_t netcmd_page(netcmd_fetch_run *r, const char *cursor,
-                        json_t **doc, json_t **list, const char **next)
+static st_t netcmd_page(net *n, const char *cursor, json_t **doc,
+                        json_t **list, const char **next)
 {
 	char query[3 * NETCMD_CURSOR_MAX + 32];
 	char *esc = NULL;
@@ -417,7 +507,7 @@ static st_t netcmd_page(netcmd_fetch_run *r, const char *cursor,
 	st_t st;
 
 	if (cursor[0] != '\0') {
-		st = net_escape(r->n, cursor, &esc);
+		st = net_escape(n, cursor, &esc);
 		if (st != ST_OK)
 			return st;
 		snprintf(query, sizeof query, "since=%s&limit=1000", esc);
@@ -425,7 +515,7 @@ static st_t netcmd_page(netcmd_fetch_run *r, const char *cursor,
 	} else {
 		snprintf(query, sizeof query, "limit=1000");
 	}
-	st = net_request(r->n, "GET", "/v1/submissions", query, NULL, 0,
+	st = net_request(n, "GET", "/v1/submissions", query, NULL, 0,
 	                 NETCMD_LIST_MAX, &body, &len, &code);
 	if (st == ST_OK && code != 200)
 		st = net_code_status(code);
@@ -442,50 +532,71 @@ cleanup:
 	return st;
 }
 
+/* Open DIR and DIR/.partial (made 0700, never through a symlink). */
+static st_t netcmd_fetch_dirs(const netcmd_opts *o, netcmd_fetch_run *r)
+{
+	r->dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0)
+		return cli_fail(fsio_errno_status(errno), "cannot open '%s'",
+		                o->dir);
+	if (mkdirat(r->dirfd, NETCMD_PARTIAL, 0700) != 0 && errno != EEXIST)
+		return cli_fail(fsio_errno_status(errno), "cannot create '%s/%s'",
+		                o->dir, NETCMD_PARTIAL);
+	r->partfd = openat(r->dirfd, NETCMD_PARTIAL, O_RDONLY | O_DIRECTORY |
+	                   O_NOFOLLOW | O_CLOEXEC);
+	if (r->partfd < 0)
+		return cli_fail(fsio_errno_status(errno), "cannot open '%s/%s'",
+		                o->dir, NETCMD_PARTIAL);
+	return ST_OK;
+}
+
 st_t netcmd_fetch(int argc, char **argv)
 {
 	netcmd_opts o;
 	netcmd_fetch_run r;
+	netcmd_worker *ws = NULL;
 	char cursor[NETCMD_CURSOR_MAX + 1], path[PATH_MAX];
-	json_t *doc = NULL, *list = NULL, *e;
+	json_t *doc = NULL, *list = NULL;
 	const char *next = NULL;
 	uint8_t *sk = NULL;
+	size_t i, nw = 0;
 	int clean = 1, pages;
-	size_t i;
 	st_t st;
 
 	st = netcmd_parse(argc, argv, fetch_usage, 1, &o);
 	if (st != ST_OK || o.help)
 		return st;
 	memset(&r, 0, sizeof r);
+	pthread_mutex_init(&r.mu, NULL);
 	r.dirfd = r.partfd = -1;
 	r.del = o.del;
 	tty_progress_init(&r.prog);
-	r.marks = calloc(NETCMD_MARK_BATCH, sizeof *r.marks);
-	if (r.marks == NULL) {
+	ws = calloc(o.conns, sizeof *ws);
+	if (ws == NULL) {
 		st = cli_fail(ST_NOMEM, "fetch");
 		goto cleanup;
 	}
-	st = netcmd_setup(&o, &sk, &r.n, &r.dirfd);
+	st = netcmd_authkey(o.authkey, &sk);
+	if (st == ST_OK && (st = cli_mkdir(o.dir)) != ST_OK)
+		cli_fail(st, "cannot create '%s'", o.dir);
+	if (st == ST_OK)
+		st = netcmd_fetch_dirs(&o, &r);
+	/* one connection each, all made here before any thread starts */
+	for (; st == ST_OK && nw < o.conns; nw++) {
+		ws[nw].r = &r;
+		st = net_new(o.server, sk, &ws[nw].n);
+		if (st != ST_OK)
+			cli_fail(st, "bad server URL '%s'", o.server);
+		else
+			net_set_rate(ws[nw].n, o.rate);
+	}
 	if (st != ST_OK)
 		goto cleanup;
-	if (mkdirat(r.dirfd, NETCMD_PARTIAL, 0700) != 0 && errno != EEXIST) {
-		st = cli_fail(fsio_errno_status(errno), "cannot create '%s/%s'",
-		              o.dir, NETCMD_PARTIAL);
-		goto cleanup;
-	}
-	r.partfd = openat(r.dirfd, NETCMD_PARTIAL, O_RDONLY | O_DIRECTORY |
-	                  O_NOFOLLOW | O_CLOEXEC);
-	if (r.partfd < 0) {
-		st = cli_fail(fsio_errno_status(errno), "cannot open '%s/%s'",
-		              o.dir, NETCMD_PARTIAL);
-		goto cleanup;
-	}
 	netcmd_load_cursor(r.dirfd, cursor);
 	if (!netcmd_valid_cursor(cursor))
 		cursor[0] = '\0';
 	for (pages = 0; pages < NETCMD_MAX_PAGES; pages++) {
-		st = netcmd_page(&r, cursor, &doc, &list, &next);
+		st = netcmd_page(ws[0].n, cursor, &doc, &list, &next);
 		if (st != ST_OK) {
 			tty_progress_end(&r.prog);
 			cli_fail(st, "cannot list submissions on '%s'", o.server);
@@ -493,15 +604,10 @@ st_t netcmd_fetch(int argc, char **argv)
 		}
 		if (json_array_size(list) == 0)
 			break;
-		r.page_done = 0;
-		r.page_total = json_array_size(list);
-		json_array_foreach(list, i, e) {
-			netcmd_entry(&r, e);
-			r.page_done = i + 1;
-			tty_progress_draw(&r.prog, 0, r.page_done, r.page_total,
-			                  r.bytes);
-		}
-		if (netcmd_flush_marks(&r) != ST_OK || r.failed > 0)
+		r.list = list;
+		netcmd_run_page(&r, ws, nw);
+		r.list = NULL;
+		if (r.failed > 0)
 			clean = 0;
 		if (next == NULL || strcmp(next, cursor) == 0)
 			break; /* a server that does not advance: stop */
@@ -526,17 +632,17 @@ st_t netcmd_fetch(int argc, char **argv)
 	        r.fetched, r.present, r.failed);
 	st = r.worst;
 cleanup:
-	if (r.n != NULL)
-		netcmd_flush_marks(&r); /* what is on disk, after a failure */
 	json_decref(doc);
-	free(r.marks);
+	for (i = 0; i < nw; i++)
+		net_free(ws[i].n);
+	free(ws);
 	if (r.partfd >= 0)
 		close(r.partfd);
 	if (r.dirfd >= 0)
 		close(r.dirfd);
-	net_free(r.n);
 	if (sk != NULL)
 		sodium_free(sk);
+	pthread_mutex_destroy(&r.mu);
 	return st;
 }
 

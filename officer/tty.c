@@ -183,6 +183,7 @@ static int64_t tty_now_ms(void)
 void tty_progress_init(tty_progress *p)
 {
 	p->on = isatty(STDERR_FILENO);
+	p->drawn = 0;
 	p->last_ms = 0;
 }
 
@@ -197,6 +198,7 @@ void tty_progress_draw(tty_progress *p, int force, uint64_t done,
 	if (!force && now - p->last_ms < 100)
 		return;
 	p->last_ms = now;
+	p->drawn = 1;
 	fprintf(stderr, "\r%llu/%llu  %.1f MiB ", (unsigned long long)done,
 	        (unsigned long long)total, (double)bytes / (1024.0 * 1024.0));
 	fflush(stderr);
@@ -204,7 +206,9 @@ void tty_progress_draw(tty_progress *p, int force, uint64_t done,
 
 void tty_progress_end(tty_progress *p)
 {
-	if (p->on && p->last_ms != 0)
+	if (p->on && p->drawn) {
 		fprintf(stderr, "\r\033[K");
-	p->last_ms = 0;
+		fflush(stderr);
+	}
+	p->drawn = 0;
 }

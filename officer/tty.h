@@ -27,13 +27,15 @@ void tty_pass_free(char *pass);
  * most ten times a second (always on `force`). */
 typedef struct {
 	int on;
+	int drawn;        /* a line is showing */
 	int64_t last_ms;
 } tty_progress;
 
 void tty_progress_init(tty_progress *p);
 void tty_progress_draw(tty_progress *p, int force, uint64_t done,
                        uint64_t total, uint64_t bytes);
-/* Clear the line so later messages start clean. */
+/* Clear the line (if drawn) so a message can be printed; the rate limit
+ * carries on. */
 void tty_progress_end(tty_progress *p);
 
 #endif

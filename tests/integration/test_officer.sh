@@ -34,6 +34,9 @@ expect_exit 64 "keygen without --out" "$OFFICER" keygen
 expect_exit 64 "open without --key" "$OFFICER" open --from x --cases y
 expect_exit 64 "list with a stray argument" "$OFFICER" list --cases c extra
 expect_exit 64 "bad option" "$OFFICER" list --cases c --bogus
+expect_exit 64 "fetch --connections 0" "$OFFICER" fetch --server http://127.0.0.1:1 --to f --auth-key a --connections 0
+expect_exit 64 "fetch --connections 17" "$OFFICER" fetch --server http://127.0.0.1:1 --to f --auth-key a --connections 17
+expect_exit 64 "fetch --limit-rate -1" "$OFFICER" fetch --server http://127.0.0.1:1 --to f --auth-key a --limit-rate -1
 
 # --- keys
 expect_exit 0 "keygen officer 1" "$OFFICER" keygen --out k1 --passphrase-file pass1

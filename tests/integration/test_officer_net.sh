@@ -49,7 +49,7 @@ expect_exit 0 "fetch" "$OFFICER" fetch --server "$URL" --to fetched --auth-key a
 check "two envelopes fetched" test "$(ls fetched/*.env | wc -l)" -eq 2
 check "stdout names them" test "$(grep -cE '^[0-9a-f]{32}\.env$' out)" -eq 2
 check "no partial left" test -z "$(ls fetched/.partial)"
-expect_exit 0 "fetch again" "$OFFICER" fetch --server "$URL" --to fetched --auth-key auth/auth.sec
+expect_exit 0 "fetch again, one connection" "$OFFICER" fetch --server "$URL" --to fetched --auth-key auth/auth.sec --connections 1
 check "second fetch fetched nothing" grep -q '^0 fetched' err
 check "still two envelopes" test "$(ls fetched/*.env | wc -l)" -eq 2
 
@@ -132,7 +132,7 @@ stop_server
 mkdir data2
 start_server "$T/data2" --officer-key auth/auth.pub --retention keep || not_ok "keep server"
 $UPLOAD "$URL" big1.env >/dev/null && $UPLOAD "$URL" big2.env >/dev/null
-expect_exit 0 "fetch from a keeping server" "$OFFICER" fetch --server "$URL" --to keep1 --auth-key auth/auth.sec
+expect_exit 0 "fetch from a keeping server, one connection" "$OFFICER" fetch --server "$URL" --to keep1 --auth-key auth/auth.sec --connections 1
 check "two fetched" grep -q '^2 fetched' err
 expect_exit 0 "a fresh folder skips what was fetched" "$OFFICER" fetch --server "$URL" --to keep2 --auth-key auth/auth.sec
 check "nothing fetched twice" grep -q '^0 fetched, 2 already here' err
