@@ -49,8 +49,10 @@ uint64_t env_total_len(unsigned nrecip, uint64_t stream_len);
  * truncated, ST_VERSION for another version. Checks no MAC. */
 st_t env_inspect(const uint8_t *buf, size_t len, env_info *info);
 
-/* Start sealing a new envelope of stream_len (1..ENV_MAX_STREAM) plaintext
- * bytes to every key in `to`. Writes the header (env_header_len(to->n)
+/* Start sealing a new envelope of stream_len plaintext bytes to every key
+ * in `to`. stream_len must be a padded length, as pad_stream_len() gives
+ * (at least PAD_MIN_STREAM, a Padme value, at most ENV_MAX_STREAM);
+ * anything else is ST_BADDATA. Writes the header (env_header_len(to->n)
  * bytes) into header[cap]. *out is freed with env_keys_free. */
 st_t env_seal_begin(const key_bundle *to, uint64_t stream_len,
                     uint8_t *header, size_t cap, env_keys **out);

@@ -1,13 +1,13 @@
-/* http.c: every libmicrohttpd call and callback of intake-server.
- * Per-request state is allocated on the first callback and freed in the
- * completion callback; upload bodies go straight to upload.c as MHD hands
- * them over, never collected in memory. Statuses become HTTP codes in one
- * table. Error bodies are fixed text: nothing from the request is echoed,
+/* http.c: every libmicrohttpd call and callback of intake-server. State
+ * per request is allocated on the first callback and freed in the
+ * completion callback; upload bodies go to upload.c as MHD hands them
+ * over. Error bodies are fixed text: nothing from the request is echoed,
  * and nothing about the client is logged. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,7 @@
 #define HTTP_HEADERS_MAX (16 * 1024) /* all request header bytes together */
 #define HTTP_LIST_MAX 1000
 #define HTTP_TLS_FILE_MAX (64 * 1024)
+#define HTTP_BUSY_MARGIN 32 /* connections past the limit that get a 503 */
 #define TUS_VERSION "1.0.0"
 #define TUS_EXTENSIONS "creation,creation-with-upload,expiration,termination"
 #define OFFSET_OCTETS "application/offset+octet-stream"
@@ -40,6 +41,7 @@ struct http_server {
 	uint8_t *tls_cert;  /* PEM, malloc'd */
 	uint8_t *tls_key;   /* PEM, sodium_malloc'd */
 	int lfd;
+	atomic_uint nconn;  /* open connections */
 };
 
 typedef enum {
@@ -157,8 +159,6 @@ static enum MHD_Result http_error_code(struct MHD_Connection *c,
 	static const char *const tus_hdrs[] = { "Tus-Version", TUS_VERSION, NULL };
 	const char *t = http_text(code);
 
-	if (code == MHD_HTTP_INTERNAL_SERVER_ERROR)
-		fprintf(stderr, "intake-server: a request failed with a server fault\n");
 	return http_send(c, r, code,
 	                 MHD_create_response_from_buffer(strlen(t), (void *)t,
 	                                                 MHD_RESPMEM_PERSISTENT),
@@ -169,9 +169,12 @@ static enum MHD_Result http_error_code(struct MHD_Connection *c,
 static enum MHD_Result http_error(struct MHD_Connection *c, const http_req *r,
                                   st_t st)
 {
-	if (st == ST_IO || st == ST_INTERNAL || st == ST_NOMEM)
+	unsigned code = http_code(st);
+
+	/* A server fault is worth a line; the request itself is not. */
+	if (code == MHD_HTTP_INTERNAL_SERVER_ERROR)
 		fprintf(stderr, "intake-server: request failed: %s\n", st_str(st));
-	return http_error_code(c, r, http_code(st));
+	return http_error_code(c, r, code);
 }
 
 /* Takes the json reference. */
@@ -385,8 +388,7 @@ static enum MHD_Result http_upload_patch(http_server *h, struct MHD_Connection *
 }
 
 /* The end of a PATCH or of a creation-with-upload POST. */
-static enum MHD_Result http_upload_finish(http_server *h, struct MHD_Connection *c,
-                                          http_req *r)
+static enum MHD_Result http_upload_finish(struct MHD_Connection *c, http_req *r)
 {
 	char off[32], exp[64], loc[64];
 	const char *hdrs[] = { "Upload-Offset", off, "Upload-Expires", exp,
@@ -394,7 +396,6 @@ static enum MHD_Result http_upload_finish(http_server *h, struct MHD_Connection 
 	uint64_t offset = 0;
 	st_t st = ST_OK;
 
-	(void)h;
 	if (r->patching) {
 		st = upload_patch_end(&r->patch, (int64_t)time(NULL), &offset);
 		r->patching = 0;
@@ -640,6 +641,17 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 {
 	size_t hdr_bytes = 0;
 
+	/* Past --max-connections a few more are told to come back later
+	 * (and closed); past those, MHD closes them unanswered. */
+	if (atomic_load(&h->nconn) > h->cf->max_connections) {
+		static const char *const close_hdrs[] = { MHD_HTTP_HEADER_CONNECTION, "close", NULL };
+		const char *t = http_text(MHD_HTTP_SERVICE_UNAVAILABLE);
+
+		return http_send(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                 MHD_create_response_from_buffer(strlen(t), (void *)t,
+		                                                 MHD_RESPMEM_PERSISTENT),
+		                 "text/plain; charset=utf-8", close_hdrs);
+	}
 	MHD_get_connection_values(c, MHD_HEADER_KIND, http_count_header, &hdr_bytes);
 	if (hdr_bytes > HTTP_HEADERS_MAX)
 		return http_error_code(c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE);
@@ -730,7 +742,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 	r->queued = 1;
 	if (r->buf != NULL)
 		return http_mailbox_finish(h, c, r);
-	return http_upload_finish(h, c, r);
+	return http_upload_finish(c, r);
 }
 
 static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -751,6 +763,19 @@ static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(r->buf);
 	free(r);
 	*con_cls = NULL;
+}
+
+static void http_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                            enum MHD_ConnectionNotificationCode code)
+{
+	http_server *h = cls;
+
+	(void)c;
+	(void)socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		atomic_fetch_add(&h->nconn, 1);
+	else
+		atomic_fetch_sub(&h->nconn, 1);
 }
 
 static st_t http_listen(const conf *cf, int *out)
@@ -800,7 +825,7 @@ static st_t http_load_tls(http_server *h)
 	if (st != ST_OK)
 		fprintf(stderr, "intake-server: cannot load the TLS certificate or key: %s\n",
 		        st_str(st));
-	return st == ST_OK ? ST_OK : ST_CONFIG;
+	return st;
 }
 
 st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
@@ -808,8 +833,9 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 {
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 	                 MHD_USE_POLL;
+	struct MHD_OptionItem opts[10];
 	http_server *h;
-	size_t i;
+	size_t i, n;
 	st_t st;
 
 	*out = NULL;
@@ -837,20 +863,23 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 	st = http_listen(cf, &h->lfd);
 	if (st != ST_OK)
 		goto cleanup;
-	/* No MHD_USE_ERROR_LOG: its messages can carry client details. */
-	struct MHD_OptionItem opts[] = {
-		{ MHD_OPTION_LISTEN_SOCKET, h->lfd, NULL },
-		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)cf->conn_memory, NULL },
-		{ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cf->max_connections, NULL },
-		{ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cf->idle_timeout, NULL },
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_completed, h },
-		{ MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert },
-		{ MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key },
-		{ MHD_OPTION_END, 0, NULL },
-	};
-
-	if (h->tls_cert == NULL)
-		opts[5].option = MHD_OPTION_END;
+	n = 0;
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, h->lfd, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	                                     (intptr_t)cf->conn_memory, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+	                                     (intptr_t)cf->max_connections + HTTP_BUSY_MARGIN, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+	                                     (intptr_t)http_connection, h };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+	                                     (intptr_t)cf->idle_timeout, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+	                                     (intptr_t)http_completed, h };
+	if (h->tls_cert != NULL) {
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key };
+	}
+	opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	/* No MHD_USE_ERROR_LOG: its messages can carry client details. */
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, h,
 	                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);

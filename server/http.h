@@ -17,8 +17,9 @@ typedef struct http_server http_server;
 
 /* Bind cf->listen_host:cf->port and serve in libmicrohttpd's threads
  * (one per connection). The caller keeps cf, up, nc and rl alive until
- * http_stop. ST_UNAVAILABLE (cannot bind), ST_CONFIG (TLS files),
- * ST_NOMEM. */
+ * http_stop. ST_UNAVAILABLE (cannot bind), ST_CONFIG (bad address, no TLS
+ * support), ST_NOINPUT/ST_PERM/ST_TOOBIG (TLS files), ST_NOMEM. The TLS key
+ * is kept in sodium_malloc'd memory and wiped by http_stop. */
 st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
                 http_server **out);
 

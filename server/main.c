@@ -19,7 +19,8 @@
 #include "store.h"
 #include "upload.h"
 
-/* Serve until a stop signal, reaping every `period` seconds. */
+/* Serve until a stop signal, reaping and checkpointing the WAL every
+ * `period` seconds. */
 static void serve(upload_svc *up, const sigset_t *stop, unsigned period)
 {
 	struct timespec ts = { (time_t)period, 0 };
@@ -36,7 +37,8 @@ static void serve(upload_svc *up, const sigset_t *stop, unsigned period)
 		if (sig < 0 && errno != EAGAIN && errno != EINTR)
 			return;
 		now = (int64_t)time(NULL);
-		if (upload_reap(up, now) != ST_OK || store_reply_expire(up->st, now) != ST_OK)
+		if (upload_reap(up, now) != ST_OK || store_reply_expire(up->st, now) != ST_OK ||
+		    store_checkpoint(up->st) != ST_OK)
 			fprintf(stderr, "intake-server: expiry pass failed; retrying later\n");
 	}
 }

@@ -1,4 +1,5 @@
-/* rate.c: token bucket on the monotonic clock. */
+/* rate.c: a token bucket on the monotonic clock, so a wall-clock step
+ * cannot open or shut the gate. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>

@@ -570,3 +570,14 @@ st_t store_reply_expire(store *s, int64_t now)
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }
+
+st_t store_checkpoint(store *s)
+{
+	st_t st = ST_OK;
+
+	pthread_mutex_lock(&s->mu);
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+		st = store_err(s);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}

@@ -83,4 +83,8 @@ st_t store_reply_list(store *s, const char *mbox, store_reply **out,
 void store_replies_free(store_reply *r, size_t n);
 st_t store_reply_expire(store *s, int64_t now);
 
+/* Copy the WAL into the database and truncate it, so pages freed (and
+ * zeroed by secure_delete) do not linger in old WAL frames. */
+st_t store_checkpoint(store *s);
+
 #endif

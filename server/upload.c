@@ -102,7 +102,9 @@ st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
 	uint64_t avail;
 	st_t st;
 
-	if (length == 0 || length > u->cf->max_size)
+	if (length == 0)
+		return ST_BADDATA;
+	if (length > u->cf->max_size)
 		return ST_TOOBIG;
 	/* A full disk is better refused now than at 99%. */
 	st = blob_free_space(u->bl, &avail);

@@ -1,10 +1,8 @@
-/* upload.h: the tus upload state machine, without any HTTP: creation with
+/* upload.h: the tus upload state machine, without HTTP: creation with
  * quota and limits, HEAD, PATCH sessions streaming to a partial file,
- * landing a finished upload as a submission, termination and expiry.
- * The write order that keeps this crash-safe is in docs/SERVER.md and is
- * followed here step by step; recover.c repairs what a crash interrupts.
- * Trust boundary: lengths, offsets and body bytes come from anonymous
- * clients; ids are checked by the caller (blob_id_valid). */
+ * landing, termination and expiry, in the crash-safe write order of
+ * docs/SERVER.md (recover.c repairs what a crash interrupts). Trust
+ * boundary: lengths, offsets and bodies come from anonymous clients. */
 #ifndef INTAKE_SRV_UPLOAD_H
 #define INTAKE_SRV_UPLOAD_H
 
@@ -45,8 +43,9 @@ void upload_fini(upload_svc *u);
 void upload_coarse_date(conf_gran g, time_t now, char date[STORE_DATE_LEN + 1],
                         time_t *start);
 
-/* New upload of exactly length bytes. ST_TOOBIG over max-size, ST_NOSPACE
- * over the quota or the free disk, ST_TEMPFAIL at max-uploads. */
+/* New upload of exactly length bytes. ST_BADDATA for 0, ST_TOOBIG over
+ * max-size, ST_NOSPACE over the quota or the free disk, ST_TEMPFAIL at
+ * max-uploads. */
 st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
                    char id[BLOB_ID_HEX + 1], int64_t *expires);
 

@@ -45,6 +45,7 @@ check "412 names Tus-Version" [ "$(hdr Tus-Version)" = 1.0.0 ]
 check "unknown route gives 404" [ "$(code "$URL/v1/nothing")" = 404 ]
 check "Upload-Defer-Length gives 400" [ "$(code -X POST "${TUSH[@]}" -H 'Upload-Defer-Length: 1' "$URL/v1/uploads/")" = 400 ]
 check "non-decimal Upload-Length gives 400" [ "$(code -X POST "${TUSH[@]}" -H 'Upload-Length: -5' "$URL/v1/uploads/")" = 400 ]
+check "Upload-Length 0 gives 400" [ "$(code -X POST "${TUSH[@]}" -H 'Upload-Length: 0' "$URL/v1/uploads/")" = 400 ]
 check "Upload-Length over Tus-Max-Size gives 413" [ "$(code -X POST "${TUSH[@]}" -H 'Upload-Length: 409601' "$URL/v1/uploads/")" = 413 ]
 
 # --- full upload: POST, then two PATCHes ----------------------------------
@@ -211,3 +212,64 @@ check "an expired upload gives 404" [ "$(code -I "${TUSH[@]}" "$URL$loc")" = 404
 check "an expired upload's file is reaped" [ -z "$(ls "$T/data2/partial")" ]
 check "a PATCH to an expired upload gives 404" [ "$(tus_patch "$loc" 0 "$T/b.env")" = 404 ]
 stop_server || not_ok "server stops"
+
+# --- direct TLS ----------------------------------------------------------------------------------
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+		-subj /CN=127.0.0.1 -keyout "$T/tls.key" -out "$T/tls.crt" 2>/dev/null
+	chmod 0644 "$T/tls.key"
+	expect_exit 77 "a world-readable TLS key is refused" "$SERVER" --data-dir "$T/data3" \
+		--listen "127.0.0.1:$(free_port)" --tls-cert "$T/tls.crt" --tls-key "$T/tls.key"
+	chmod 0600 "$T/tls.key"
+	PORT=$(free_port)
+	"$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$T/data3" --tls-cert "$T/tls.crt" \
+		--tls-key "$T/tls.key" 2>>"$T/server.log" &
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	for i in $(seq 1 50); do
+		curl -s -o /dev/null --cacert "$T/tls.crt" "https://127.0.0.1:$PORT/v1/health" && break
+		sleep 0.1
+	done
+	check "TLS: health over https" [ "$(code --cacert "$T/tls.crt" "https://127.0.0.1:$PORT/v1/health")" = 200 ]
+	URL="https://127.0.0.1:$PORT"
+	check "TLS: an upload over https" [ "$(code --cacert "$T/tls.crt" -X POST "${TUSH[@]}" "${OCT[@]}" \
+		-H "Upload-Length: $(stat -c %s "$T/b.env")" --data-binary @"$T/b.env" "$URL/v1/uploads/")" = 201 ]
+	check "TLS: plain http is not served" bash -c "! curl -s -m 3 -o /dev/null 'http://127.0.0.1:$PORT/v1/health'"
+	check "TLS: SIGTERM exits 0" stop_server
+else
+	ok "# SKIP TLS: no openssl"
+fi
+
+# --- a disk that fills up mid-PATCH (needs a tmpfs mount: root) -----------------------------------
+mkdir -p "$T/full"
+if mount -t tmpfs -o size=4M tmpfs "$T/full" 2>/dev/null; then
+	trap 'kill -TERM "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; umount "$T/full" 2>/dev/null; t_cleanup' EXIT
+	"$MKENV" 2000000 "$T/mid.env" mid || not_ok "make envelope mid"
+	MLEN=$(stat -c %s "$T/mid.env")
+	start_server "$T/full/data" --officer-key "$T/officer.pub" || { not_ok "server on tmpfs starts"; exit 1; }
+	check "disk full: a small envelope is stored first" [ "$(tus_upload "$T/b.env")" = 201 ]
+	B_ID=$(srv_list)
+	check "disk full: creation more than the free disk gives 507" \
+		[ "$(code -X POST "${TUSH[@]}" -H 'Upload-Length: 5000000' "$URL/v1/uploads/")" = 507 ]
+	loc=$(tus_create "$MLEN")
+	check "disk full: an upload that fits is created" [ -n "$loc" ]
+	avail=$(df -B1 --output=avail "$T/full" | tail -n 1)
+	head -c $((avail - 1000000)) /dev/zero >"$T/full/filler" 2>/dev/null
+	check "disk full: a PATCH that hits a full disk gives 507" [ "$(tus_patch "$loc" 0 "$T/mid.env")" = 507 ]
+	code -I "${TUSH[@]}" "$URL$loc" >/dev/null
+	K=$(hdr Upload-Offset)
+	check "disk full: the upload is still there, offset below its length" [ "${K:-x}" -lt "$MLEN" ]
+	rm -f "$T/full/filler"
+	tail -c +$((K + 1)) "$T/mid.env" >"$T/mid.rest"
+	check "disk full: after space is freed the upload resumes (204)" [ "$(tus_patch "$loc" "$K" "$T/mid.rest")" = 204 ]
+	srv_list >"$T/ids"
+	M_ID=$(grep -v "$B_ID" "$T/ids")
+	check "disk full: the resumed envelope is intact" srv_fetch "$M_ID" "$T/mid.got"
+	check "disk full: its bytes" cmp -s "$T/mid.got" "$T/mid.env"
+	check "disk full: the earlier envelope is intact" srv_fetch "$B_ID" "$T/b.got"
+	check "disk full: its bytes" cmp -s "$T/b.got" "$T/b.env"
+	check "disk full: server stops cleanly" stop_server
+	umount "$T/full" || not_ok "umount the tmpfs"
+else
+	ok "# SKIP disk-full test: cannot mount a tmpfs"
+fi

@@ -38,6 +38,31 @@ check "no partial files are left" [ -z "$(ls "$T/data/partial")" ]
 check "server still healthy" [ "$(code "$URL/v1/health")" = 200 ]
 stop_server || not_ok "server stops"
 
+# Past --max-connections: 503, and service again once they go.
+start_server "$T/data" --max-connections 2 --idle-timeout 5 || { not_ok "server restarts"; exit 1; }
+check "at the connection limit a new request gets 503, then service" python3 -c '
+import socket, subprocess, sys, time
+p = int(sys.argv[1])
+def get():
+    r = subprocess.run(["curl", "-s", "-m", "8", "-o", "/dev/null", "-w", "%{http_code}",
+                        "http://127.0.0.1:%d/v1/health" % p], capture_output=True, text=True)
+    return r.stdout
+held = [socket.create_connection(("127.0.0.1", p)) for _ in range(2)]
+for s in held:
+    s.sendall(b"GET /v1/health HTTP/1.1\r\n")
+time.sleep(0.3)
+assert get() == "503", "no 503"
+for s in held:
+    s.close()
+for _ in range(30):
+    time.sleep(0.1)
+    if get() == "200":
+        break
+else:
+    raise SystemExit("no service after the limit")
+' "$PORT"
+stop_server || not_ok "server stops"
+
 # The limit on unfinished uploads.
 start_server "$T/data" --officer-key "$T/officer.pub" --max-uploads 2 --idle-timeout 2 ||
 	{ not_ok "server restarts"; exit 1; }

@@ -50,6 +50,11 @@ for r in $(seq 1 $ROUNDS); do
 		--limit-rate 1M --data-binary "@$T/slow$r" "$URL$slow" &
 	pids+=($!)
 	sleep "0.$((r * 3))"
+	# Wait until the slow PATCH has bytes on disk that nobody acknowledged.
+	for w in $(seq 1 50); do
+		[ "$(stat -c %s "$T/data/partial/${slow##*/}" 2>/dev/null || echo 0)" -gt 0 ] && break
+		sleep 0.1
+	done
 	kill -KILL "$SERVER_PID"
 	wait "$SERVER_PID" 2>/dev/null
 	wait "${pids[@]}"

@@ -1,0 +1,82 @@
+/* test_srv_nonce.c: the officer-auth replay cache: a nonce is refused
+ * while its timestamp could still be accepted, forgotten after, found
+ * past expired slots, and a full probe chain refuses rather than forgets;
+ * plus the global rate limiter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "../../server/nonce.h"
+#include "../../server/rate.h"
+
+static void replay(void **state)
+{
+	nonce_cache *c = NULL;
+	uint8_t a[AUTH_NONCE_LEN], b[AUTH_NONCE_LEN];
+
+	(void)state;
+	memset(a, 1, sizeof a);
+	memset(b, 2, sizeof b);
+	assert_int_equal(nonce_new(&c), ST_OK);
+	assert_int_equal(nonce_check_add(c, a, 1000), ST_OK);
+	assert_int_equal(nonce_check_add(c, a, 1000), ST_PERM);
+	assert_int_equal(nonce_check_add(c, b, 1000), ST_OK);
+	/* Still refused at the far edge of the window ... */
+	assert_int_equal(nonce_check_add(c, a, 1000 + 2 * AUTH_WINDOW - 1), ST_PERM);
+	/* ... and forgotten after it, when auth_verify refuses the ts anyway. */
+	assert_int_equal(nonce_check_add(c, a, 1000 + 2 * AUTH_WINDOW), ST_OK);
+	nonce_free(c);
+}
+
+static void collisions(void **state)
+{
+	nonce_cache *c = NULL;
+	uint8_t n[AUTH_NONCE_LEN];
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(nonce_new(&c), ST_OK);
+	/* Same first four bytes: one probe chain. */
+	memset(n, 0, sizeof n);
+	for (i = 0; i < NONCE_PROBES; i++) {
+		n[8] = (uint8_t)i;
+		assert_int_equal(nonce_check_add(c, n, 1000 + i / 32), ST_OK);
+	}
+	n[8] = 0xff;
+	assert_int_equal(nonce_check_add(c, n, 1001), ST_TEMPFAIL);
+	/* Once the first half expired, a live nonce later in the chain is
+	 * still found behind the expired slots. */
+	n[8] = 40;
+	assert_int_equal(nonce_check_add(c, n, 1000 + 2 * AUTH_WINDOW), ST_PERM);
+	n[8] = 0xff;
+	assert_int_equal(nonce_check_add(c, n, 1000 + 2 * AUTH_WINDOW), ST_OK);
+	assert_int_equal(nonce_check_add(c, n, 1000 + 2 * AUTH_WINDOW), ST_PERM);
+	nonce_free(c);
+}
+
+static void rate_limit(void **state)
+{
+	rate *r = NULL;
+	int i, ok = 0;
+
+	(void)state;
+	assert_int_equal(rate_new(5, &r), ST_OK);
+	for (i = 0; i < 50; i++)
+		ok += rate_take(r);
+	/* A burst of 5, and at most a token or two more while looping. */
+	assert_true(ok >= 5 && ok <= 7);
+	rate_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(replay),
+		cmocka_unit_test(collisions),
+		cmocka_unit_test(rate_limit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
