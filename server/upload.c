@@ -53,6 +53,18 @@ void upload_coarse_date(conf_gran g, time_t now, char date[STORE_DATE_LEN + 1],
 	strftime(date, STORE_DATE_LEN + 1, "%Y-%m-%d", &tm);
 }
 
+int64_t upload_coarse_expiry(conf_gran g, int64_t t)
+{
+	/* One period past t lands in the next period (a month is at most
+	 * 31 days); its start is after t and names only the period. */
+	static const int64_t period[] = { 86400, 7 * 86400, 31 * 86400 };
+	char date[STORE_DATE_LEN + 1];
+	time_t start;
+
+	upload_coarse_date(g, (time_t)(t + period[g]), date, &start);
+	return (int64_t)start;
+}
+
 /* Claim id for one PATCH; ST_CONFLICT if it is already claimed. */
 static st_t upload_claim(upload_svc *u, const char *id)
 {
@@ -245,7 +257,8 @@ st_t upload_land(upload_svc *u, const char *id, const char *sub_id,
 	st = blob_land(u->bl, id, sub_id, when);
 	if (st == ST_OK)
 		st = store_upload_land(u->st, id, sub_id, length, date,
-		                       now + (int64_t)u->cf->expire);
+		                       upload_coarse_expiry(u->cf->granularity,
+		                                            now + (int64_t)u->cf->expire));
 	return st;
 }
 

@@ -42,6 +42,10 @@ void upload_fini(upload_svc *u);
  * of the first day of the period, and that day's midnight UTC. */
 void upload_coarse_date(conf_gran g, time_t now, char date[STORE_DATE_LEN + 1],
                         time_t *start);
+/* The start of the first period (of granularity g) after t: an expiry
+ * that is never before t and says no more about the time than a date.
+ * A landed upload's row keeps this, not its exact arrival time. */
+int64_t upload_coarse_expiry(conf_gran g, int64_t t);
 
 /* New upload of exactly length bytes. ST_BADDATA for 0, ST_TOOBIG over
  * max-size, ST_NOSPACE over the quota or the free disk, ST_TEMPFAIL at

@@ -138,13 +138,40 @@ static void landing(void **state)
 	assert_int_equal(area_size("store", v[0].id, &mtime), (off_t)envlen);
 	assert_int_equal(mtime, NOW - 15 * 3600);
 	free(v);
+	/* Its row keeps no exact time: the expiry is a day's start, at least
+	 * --expire from now and at most a day more. */
+	assert_int_equal(store_upload_get(st, id, &u), ST_OK);
+	assert_int_equal(u.expires % 86400, 0);
+	assert_true(u.expires >= NOW + (int64_t)cf.expire);
+	assert_true(u.expires <= NOW + (int64_t)cf.expire + 86400);
 	/* The finished upload answers HEAD until it expires, then goes. */
-	assert_int_equal(upload_head(&up, id, NOW + (int64_t)cf.expire + 1, &u), ST_NOTFOUND);
-	assert_int_equal(upload_reap(&up, NOW + (int64_t)cf.expire + 1), ST_OK);
+	assert_int_equal(upload_head(&up, id, u.expires - 1, &u), ST_OK);
+	assert_int_equal(upload_head(&up, id, u.expires + 1, &u), ST_NOTFOUND);
+	assert_int_equal(upload_reap(&up, u.expires + 1), ST_OK);
 	assert_int_equal(store_upload_get(st, id, &u), ST_NOTFOUND);
 	assert_int_equal(store_sub_list(st, 0, 100, &v, &n), ST_OK);
 	assert_int_equal(n, 1); /* the submission stays */
 	free(v);
+}
+
+static void coarse_expiry(void **state)
+{
+	static const int64_t period[] = { 86400, 7 * 86400, 31 * 86400 };
+	char date[STORE_DATE_LEN + 1];
+	time_t start;
+
+	(void)state;
+	for (int g = CONF_GRAN_DAY; g <= CONF_GRAN_MONTH; g++) {
+		for (int64_t t = NOW - 40 * 86400; t < NOW + 40 * 86400; t += 3 * 3600 + 17) {
+			int64_t e = upload_coarse_expiry((conf_gran)g, t);
+
+			assert_true(e > t);
+			assert_true(e <= t + period[g]);
+			/* it is the start of its own period */
+			upload_coarse_date((conf_gran)g, (time_t)e, date, &start);
+			assert_int_equal((int64_t)start, e);
+		}
+	}
 }
 
 static void invalid_envelope(void **state)
@@ -222,6 +249,7 @@ int main(void)
 		cmocka_unit_test(creation),
 		cmocka_unit_test(offsets_and_exclusion),
 		cmocka_unit_test(landing),
+		cmocka_unit_test(coarse_expiry),
 		cmocka_unit_test(invalid_envelope),
 		cmocka_unit_test(expiry),
 	};
