@@ -381,7 +381,9 @@ static st_t cli_bundle(const cli_opts *o, key_bundle *b, const char **why)
 		*why = "the key bundle file is not a valid intake key bundle";
 		goto cleanup;
 	}
-	if (o->no_fp_check) {
+	/* A fingerprint that was given is checked even with
+	 * --no-fingerprint-check: the safer reading of both. */
+	if (o->fingerprint == NULL) {
 		key_bundle_fingerprint(b, fp);
 		cli_say(o, "warning: not checking the key bundle; its "
 		        "fingerprint is %s\n", fp);
@@ -578,16 +580,41 @@ static st_t cli_confirm(const compose *c, int *yes)
 }
 
 /* --output: the envelope into a new file the user named. */
-static st_t cli_write_output(const cli_opts *o, seal *sl, uint64_t total,
-                             ui_progress *pg, const char **why)
+/* With --force the output may already exist: it must not be one of the
+ * attachments (truncating it would destroy what is being sent). Checked
+ * before truncating. */
+static st_t cli_output_clash(int fd, const compose *c, const char **why)
+{
+	struct stat out, in;
+	size_t i;
+
+	if (fstat(fd, &out) != 0)
+		return ST_IO;
+	for (i = 0; i < c->nfds; i++) {
+		if (fstat(c->fds[i], &in) == 0 && in.st_dev == out.st_dev &&
+		    in.st_ino == out.st_ino) {
+			*why = "the output file is one of the attachments";
+			return ST_USAGE;
+		}
+	}
+	if (S_ISREG(out.st_mode) && ftruncate(fd, 0) != 0)
+		return ST_IO;
+	return ST_OK;
+}
+
+static st_t cli_write_output(const cli_opts *o, const compose *c, seal *sl,
+                             uint64_t total, ui_progress *pg,
+                             const char **why)
 {
 	uint8_t *buf = NULL;
 	uint64_t off = 0;
 	size_t got = 0;
+	struct stat sb;
 	int fd = -1, flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
 	st_t st = ST_OK;
 
-	flags |= o->force ? O_TRUNC : O_EXCL;
+	if (!o->force)
+		flags |= O_EXCL;
 	fd = open(o->output, flags, 0600);
 	if (fd < 0) {
 		st = errno == EEXIST ? ST_EXISTS : fsio_errno_status(errno);
@@ -595,6 +622,13 @@ static st_t cli_write_output(const cli_opts *o, seal *sl, uint64_t total,
 		                         "name or add --force"
 		                       : "the output file cannot be created";
 		return st;
+	}
+	if (o->force) {
+		st = cli_output_clash(fd, c, why);
+		if (st != ST_OK) {
+			close(fd);
+			return st;
+		}
 	}
 	buf = malloc(CLI_OUT_BUF);
 	if (buf == NULL) {
@@ -616,7 +650,8 @@ static st_t cli_write_output(const cli_opts *o, seal *sl, uint64_t total,
 		off += got;
 		ui_progress_update(pg, off);
 	}
-	if (fsync(fd) != 0) {
+	/* Only a regular file can be synced (not /dev/null or a pipe). */
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && fsync(fd) != 0) {
 		st = ST_IO;
 		*why = "writing the output file failed";
 	}
@@ -626,9 +661,12 @@ cleanup:
 		st = ST_IO;
 		*why = "writing the output file failed";
 	}
-	/* A partial envelope is useless: do not leave it behind. */
-	if (st != ST_OK)
+	/* A partial envelope is useless: remove it, but only when this run
+	 * created it (with --force the name may be anything, even a device). */
+	if (st != ST_OK && !o->force)
 		unlink(o->output);
+	else if (st != ST_OK)
+		cli_err("\"%s\" is incomplete: do not use it", o->output);
 	return st;
 }
 
@@ -638,7 +676,6 @@ static st_t cli_result(const cli_opts *o, const receipt *r, uint64_t bytes,
 {
 	char code[RECEIPT_TEXT_MAX];
 	json_t *j = NULL;
-	char *s = NULL;
 	st_t st = ST_OK;
 
 	receipt_format(r, code);
@@ -651,11 +688,10 @@ static st_t cli_result(const cli_opts *o, const receipt *r, uint64_t bytes,
 		if (j != NULL && o->output != NULL &&
 		    json_object_set_new(j, "output", json_string(o->output)) != 0)
 			st = ST_NOMEM;
-		s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-		if (s == NULL)
+		if (j == NULL || json_dumpf(j, stdout, JSON_COMPACT) != 0)
 			st = ST_NOMEM;
 		else
-			printf("%s\n", s);
+			putchar('\n');
 	} else {
 		cli_say(o, "\nYour receipt code is below. Write it down and keep "
 		        "it secret: with it you can read replies\n(intake-submit "
@@ -665,10 +701,6 @@ static st_t cli_result(const cli_opts *o, const receipt *r, uint64_t bytes,
 	}
 	if (fflush(stdout) != 0)
 		st = ST_IO;
-	if (s != NULL) {
-		sodium_memzero(s, strlen(s));
-		free(s);
-	}
 	json_decref(j);
 	sodium_memzero(code, sizeof(code));
 	return st;
@@ -820,7 +852,7 @@ int cli_submit(int argc, char **argv)
 	total = seal_total_len(sl);
 	ui_progress_start(&pg, !o.quiet && ui_is_tty(STDERR_FILENO), total);
 	if (o.output != NULL)
-		st = cli_write_output(&o, sl, total, &pg, &why);
+		st = cli_write_output(&o, &c, sl, total, &pg, &why);
 	else
 		st = net_upload(&cfg, total, cli_seal_read, sl, cli_progress, &pg,
 		                id, &why);
@@ -934,7 +966,6 @@ int cli_upload(int argc, char **argv)
 	char id[NET_ID_LEN + 1] = "";
 	const char *why = NULL;
 	json_t *j = NULL;
-	char *s = NULL;
 	int help, fd = -1, rc;
 	st_t st;
 
@@ -982,12 +1013,11 @@ int cli_upload(int argc, char **argv)
 	if (o.json) {
 		j = json_pack("{s:I, s:s}", "bytes", (json_int_t)sb.st_size,
 		              "upload_id", id);
-		s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-		if (s == NULL) {
+		if (j == NULL || json_dumpf(j, stdout, JSON_COMPACT) != 0) {
 			st = ST_NOMEM;
 			goto cleanup;
 		}
-		printf("%s\n", s);
+		putchar('\n');
 	} else {
 		cli_say(&o, "sent and stored: %llu bytes\n",
 		        (unsigned long long)sb.st_size);
@@ -996,7 +1026,6 @@ int cli_upload(int argc, char **argv)
 		st = ST_IO;
 cleanup:
 	rc = st == ST_OK ? 0 : cli_fail(st, why);
-	free(s);
 	json_decref(j);
 	if (fd >= 0)
 		close(fd);
@@ -1086,7 +1115,7 @@ static void cli_print_text(const uint8_t *t, size_t n, int tty)
 }
 
 /* Open every reply; print them (or gather them into *arr for --json). */
-static st_t cli_show_replies(const cli_opts *o, const receipt *r,
+static st_t cli_show_replies(const receipt *r,
                              const key_bundle *b, json_t *list,
                              json_t *arr, size_t *shown, size_t *bad)
 {
@@ -1138,7 +1167,6 @@ next:
 			sodium_free(text);
 		text = NULL;
 	}
-	(void)o;
 cleanup:
 	free(raw);
 	if (text != NULL)
@@ -1153,7 +1181,7 @@ int cli_replies(int argc, char **argv)
 	key_bundle bundle;
 	receipt *r = NULL;
 	char mailbox[RECEIPT_MAILBOX_HEX];
-	char *body = NULL, *s = NULL;
+	char *body = NULL;
 	size_t blen = 0, shown = 0, bad = 0;
 	json_t *doc = NULL, *list, *arr = NULL, *res = NULL;
 	json_error_t jerr;
@@ -1203,18 +1231,17 @@ int cli_replies(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	st = cli_show_replies(&o, r, &bundle, list, arr, &shown, &bad);
+	st = cli_show_replies(r, &bundle, list, arr, &shown, &bad);
 	if (st != ST_OK)
 		goto cleanup;
 	if (o.json) {
 		res = json_pack("{s:O, s:I}", "replies", arr, "unreadable",
 		                (json_int_t)bad);
-		s = res ? json_dumps(res, JSON_COMPACT) : NULL;
-		if (s == NULL) {
+		if (res == NULL || json_dumpf(res, stdout, JSON_COMPACT) != 0) {
 			st = ST_NOMEM;
 			goto cleanup;
 		}
-		printf("%s\n", s);
+		putchar('\n');
 	} else if (shown == 0 && bad == 0) {
 		cli_say(&o, "no replies yet\n");
 	}
@@ -1229,10 +1256,6 @@ int cli_replies(int argc, char **argv)
 	why = bad > 0 ? "some replies were not shown" : NULL;
 cleanup:
 	rc = st == ST_OK ? 0 : cli_fail(st, why);
-	if (s != NULL) {
-		sodium_memzero(s, strlen(s));
-		free(s);
-	}
 	json_decref(res);
 	json_decref(arr);
 	json_decref(doc);

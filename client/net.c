@@ -16,8 +16,8 @@
 #include <sodium.h>
 #include <time.h>
 
-#define NET_PIECE ((uint64_t)16 << 20)   /* bytes per PATCH */
-#define NET_UPLOAD_BUF (512L * 1024)     /* libcurl's upload buffer */
+#define NET_PIECE ((uint64_t)1 << 30)    /* bytes per PATCH */
+#define NET_UPLOAD_BUF (128L * 1024)     /* libcurl's upload buffer */
 #define NET_CREATE_TRIES 3               /* before "cannot reach" */
 #define NET_GET_TRIES 4
 #define NET_BACKOFF_MS 250L

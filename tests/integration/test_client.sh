@@ -109,6 +109,16 @@ check "reused receipt: same mailbox" grep -qx "mailbox $MB" "$T/open4.man"
 check "reused receipt: same reply key" grep -qx "reply_pk $PK" "$T/open4.man"
 check "--date puts the month" grep -qx "date $(date -u +%Y-%m)" "$T/open4.man"
 
+printf '%s\n' "$RECEIPT" >"$T/receipt-line"
+expect_exit 0 "--receipt reads the code from standard input" bash -c "$SUBMIT --no-config \
+	--keys '$T/bundle' --fingerprint '$FP' --server '$URL' --receipt -m '$T/text' <'$T/receipt-line'"
+check "--receipt: same receipt printed" grep -qx "$RECEIPT" "$T/out"
+expect_exit 64 "--receipt needs --message-file when not on a terminal" bash -c "$SUBMIT --no-config \
+	--keys '$T/bundle' --fingerprint '$FP' --server '$URL' --receipt <'$T/receipt-line'"
+expect_exit 64 "--receipt and --receipt-file together refused" $SUBMIT "${NOCONF[@]}" --server "$URL" \
+	--receipt --receipt-file "$T/receipt-lower" -m "$T/text"
+check "the receipt is in no file the client could have written" bash -c "! grep -rqF '$RECEIPT' '$T/data'"
+
 # --- --output, then upload --------------------------------------------------
 expect_exit 0 "--output writes an envelope" $SUBMIT "${NOCONF[@]}" -m "$T/text" \
 	-o "$T/env.bin" "$T/names.txt"
@@ -117,6 +127,13 @@ check "--output file is private" test "$(stat -c %a "$T/env.bin")" = 600
 expect_exit 73 "--output refuses to overwrite" $SUBMIT "${NOCONF[@]}" -m "$T/text" -o "$T/env.bin"
 expect_exit 0 "--output --force overwrites" $SUBMIT "${NOCONF[@]}" -m "$T/text" \
 	-o "$T/env.bin" --force "$T/names.txt"
+expect_exit 73 "--output never replaces without --force" $SUBMIT "${NOCONF[@]}" -m "$T/text" -o /dev/full
+expect_exit 74 "--output to a full disk fails" $SUBMIT "${NOCONF[@]}" -m "$T/text" -o /dev/full --force
+check "a failed --force output is not removed" test -c /dev/full
+cp "$T/names.txt" "$T/names.keep"
+expect_exit 64 "--output --force onto an attachment refused" $SUBMIT "${NOCONF[@]}" -m "$T/text" \
+	-o "$T/names.txt" --force "$T/names.txt"
+check "and the attachment is intact" cli_same "$T/names.txt" "$T/names.keep"
 n_before=$(cli_ids | wc -l)
 expect_exit 0 "upload FILE" $SUBMIT upload --no-config --server "$URL" --json "$T/env.bin"
 check "upload json" python3 -c '
@@ -139,6 +156,9 @@ WRONG=$("$ENVTOOL" fp "$T/pub3")
 expect_exit 1 "wrong fingerprint refused" $SUBMIT --no-config --keys "$T/bundle" \
 	--fingerprint "$WRONG" --server "http://127.0.0.1:$RPORT" -m "$T/text" "$T/video.mp4"
 check "wrong fingerprint explained" grep -q "does NOT match" "$T/err"
+expect_exit 1 "a given fingerprint is checked even with --no-fingerprint-check" $SUBMIT \
+	--no-config --keys "$T/bundle" --fingerprint "$WRONG" --no-fingerprint-check \
+	--server "http://127.0.0.1:$RPORT" -m "$T/text"
 expect_exit 64 "no fingerprint refused" $SUBMIT --no-config --keys "$T/bundle" \
 	--server "http://127.0.0.1:$RPORT" -m "$T/text"
 expect_exit 65 "malformed fingerprint refused" $SUBMIT --no-config --keys "$T/bundle" \
@@ -147,12 +167,11 @@ expect_exit 65 "broken bundle refused" $SUBMIT --no-config --keys "$T/text" \
 	--fingerprint "$FP" --server "http://127.0.0.1:$RPORT" -m "$T/text"
 expect_exit 1 "replies: wrong fingerprint refused" bash -c "printf '%s\n' '$RECEIPT' | \
 	$SUBMIT replies --no-config --keys '$T/bundle' --fingerprint '$WRONG' --server http://127.0.0.1:$RPORT"
-sleep 0.2
+sleep 0.5
 check "not one connection was made" test ! -s "$T/rec.log"
 expect_exit 0 "the recorder does see a good submission" $SUBMIT "${NOCONF[@]}" \
 	--server "http://127.0.0.1:$RPORT" -m "$T/text"
-sleep 0.2
-check "recorder counted it" test -s "$T/rec.log"
+check "recorder counted it" cli_wait test -s "$T/rec.log"
 
 # --- server down ------------------------------------------------------------
 DEAD=$(free_port)

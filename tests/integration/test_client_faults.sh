@@ -25,7 +25,7 @@ expect_exit 0 "submission survives ten cuts" $SUBMIT "${NOCONF[@]}" \
 	--server "http://127.0.0.1:$P1" --json -m "$T/text" "$T/video.mp4"
 cp "$T/out" "$T/res1.json"
 check "the proxy cut ten times" test "$(grep -c 'cut=1' "$T/cut1.log")" -eq 10
-check "the client resumed ten times" test "$(grep -c 'resuming' "$T/err")" -eq 10
+check "the client resumed after each cut" test "$(grep -c 'resuming' "$T/err")" -ge 10
 check "exactly one envelope stored" test "$(cli_ids | wc -l)" -eq 1
 cli_latest "$T/stored1"
 check "stored size is the sent size" test "$(stat -c %s "$T/stored1")" -eq \

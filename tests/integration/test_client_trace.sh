@@ -58,8 +58,7 @@ mkfifo "$T/fifo"
 $SUBMIT "${NOCONF[@]}" --server "$URL" -q -m "$T/fifo" >/dev/null 2>&1 &
 CPID=$!
 PIDS+=("$CPID")
-sleep 0.5
-check "core dumps disabled" grep -Eq '^Max core file size +0 +0 ' "/proc/$CPID/limits"
+check "core dumps disabled" cli_wait grep -Eq '^Max core file size +0 +0 ' "/proc/$CPID/limits"
 printf 'x\n' >"$T/fifo"
 wait "$CPID"
 check "the waiting client then finished" test $? -eq 0

@@ -85,3 +85,13 @@ cli_open() {
 # LeakSanitizer cannot run under ptrace: commands run under strace use
 # this environment (harmless in a normal build).
 NOLEAK="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
+# cli_wait CMD...: true as soon as CMD succeeds, false after 10 s.
+cli_wait() {
+	local i
+	for i in $(seq 1 100); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
