@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jmem.h"
 #include "net.h"
 #include "proc.h"
 
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
 		        st_str(st));
 		return st_exit_code(st);
 	}
+	/* Texts, names and receipts pass through jansson: wipe its memory. */
+	jmem_wipe_on_free();
 	/* A closed pipe is an error to report, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1) {

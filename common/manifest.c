@@ -2,6 +2,7 @@
  * reducing attacker-chosen attachment names to one safe path component. */
 #include "manifest.h"
 #include "enc.h"
+#include "jmem.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -223,7 +224,7 @@ st_t manifest_encode(const manifest *m, char **json, size_t *len)
 	if (s == NULL)
 		goto cleanup;
 	if (strlen(s) > MANIFEST_MAX_LEN) {
-		free_wiped(s);
+		jmem_free(s);
 		ret = ST_TOOBIG;
 		goto cleanup;
 	}

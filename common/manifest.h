@@ -39,7 +39,7 @@ st_t manifest_content_len(const manifest *m, uint64_t *len);
 st_t manifest_add_file(manifest *m, const char *name, uint64_t size,
                        const char *type);
 
-/* Compact JSON (malloc'd, caller frees). */
+/* Compact JSON, allocated by jansson: free with jmem_free (jmem.h). */
 st_t manifest_encode(const manifest *m, char **json, size_t *len);
 
 /* Parse and validate: ST_BADDATA on anything off, including unknown

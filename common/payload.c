@@ -5,6 +5,7 @@
 #include "payload.h"
 #include "enc.h"
 #include "fsio.h"
+#include "jmem.h"
 #include "pad.h"
 
 #include <sodium.h>
@@ -75,10 +76,7 @@ st_t payload_src_new(const manifest *m, const uint8_t *text, const int *fds,
 	s = NULL;
 	ret = ST_OK;
 cleanup:
-	if (json != NULL) {
-		sodium_memzero(json, jlen);
-		free(json);
-	}
+	jmem_free(json);
 	payload_src_free(s);
 	return ret;
 }

@@ -17,6 +17,7 @@
 #include "enc.h"
 #include "env.h"
 #include "fsio.h"
+#include "jmem.h"
 #include "manifest.h"
 #include "payload.h"
 #include "seal.h"
@@ -662,7 +663,7 @@ static st_t case_write_manifest(case_job *j, const catalog_case *cc)
 cleanup:
 	if (fd >= 0)
 		close(fd);
-	free(text);
+	jmem_free(text);
 	json_decref(doc);
 	return st;
 }

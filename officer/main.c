@@ -6,6 +6,7 @@
 #include <string.h>
 #include "casecmd.h"
 #include "cli.h"
+#include "jmem.h"
 #include "keycmd.h"
 #include "netcmd.h"
 #include "proc.h"
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
 		cli_fail(st, "cannot start");
 		return st_exit_code(st);
 	}
+	/* Manifests, notes and search results pass through jansson. */
+	jmem_wipe_on_free();
 	if (argc < 2) {
 		officer_usage(stderr);
 		return st_exit_code(ST_USAGE);

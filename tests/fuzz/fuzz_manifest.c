@@ -1,6 +1,7 @@
 /* fuzz_manifest.c: manifest_decode on arbitrary JSON; what it accepts must
  * encode and decode again to the same manifest, with safe names only. */
 #include "fuzz.h"
+#include "jmem.h"
 #include "manifest.h"
 
 #include <sodium.h>
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strcmp(again.files[i].name, m.files[i].name) != 0 ||
 		    again.files[i].size != m.files[i].size)
 			abort();
-	free(json);
+	jmem_free(json);
 	manifest_clear(&again);
 	manifest_clear(&m);
 	return 0;

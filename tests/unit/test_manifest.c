@@ -2,6 +2,7 @@
  * sanitizer against traversal, absolute paths, NUL, controls, bidi
  * overrides, invalid UTF-8 and over-long names. */
 #include "testutil.h"
+#include "jmem.h"
 
 static void safe(const char *in, size_t len, const char *want)
 {
@@ -82,7 +83,7 @@ static void round_trip(void **state)
 	assert_memory_equal(d.reply_pk, m.reply_pk, 32);
 	assert_memory_equal(d.mailbox, m.mailbox, 16);
 	assert_string_equal(d.date, "2026-11");
-	free(json);
+	jmem_free(json);
 	manifest_clear(&m);
 	manifest_clear(&d);
 }
