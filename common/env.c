@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -318,13 +319,99 @@ static void *chunk_work(void *arg)
 	return NULL;
 }
 
+/* A pool of persistent workers: on this kind of machine creating a
+ * thread per batch costs more than sealing a quarter of it. One caller at
+ * a time owns the pool; a caller that finds it busy works alone. */
+#define POOL_MAX 7
+
+static struct {
+	pthread_once_t once;
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	unsigned nworkers;
+	int in_use;
+	unsigned gen;        /* bumped for each dispatch */
+	unsigned pending;    /* workers still on this dispatch */
+	chunk_job *jobs;     /* jobs[1..] go to workers 0.. */
+	unsigned njobs;
+} pool = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER,
+           PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0,
+           NULL, 0 };
+
+static void *pool_worker(void *arg)
+{
+	unsigned me = (unsigned)(uintptr_t)arg, seen = 0;
+
+	pthread_mutex_lock(&pool.mu);
+	for (;;) {
+		while (pool.gen == seen)
+			pthread_cond_wait(&pool.go, &pool.mu);
+		seen = pool.gen;
+		if (me + 1 < pool.njobs) {
+			chunk_job *j = &pool.jobs[me + 1];
+
+			pthread_mutex_unlock(&pool.mu);
+			chunk_work(j);
+			pthread_mutex_lock(&pool.mu);
+			if (--pool.pending == 0)
+				pthread_cond_signal(&pool.done);
+		}
+	}
+	return NULL;
+}
+
+static void pool_start(void)
+{
+	unsigned want = env_auto_threads() - 1;
+	pthread_attr_t at;
+
+	if (want > POOL_MAX)
+		want = POOL_MAX;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	for (unsigned i = 0; i < want; i++) {
+		pthread_t t;
+
+		if (pthread_create(&t, &at, pool_worker, (void *)(uintptr_t)i) != 0)
+			break;
+		pool.nworkers++;
+	}
+	pthread_attr_destroy(&at);
+}
+
+/* Run jobs[0] here and jobs[1..n) on pool workers; false (nothing run)
+ * when the pool is busy or has too few workers. */
+static int pool_run(chunk_job *jobs, unsigned n)
+{
+	pthread_once(&pool.once, pool_start);
+	pthread_mutex_lock(&pool.mu);
+	if (pool.in_use || pool.nworkers + 1 < n) {
+		pthread_mutex_unlock(&pool.mu);
+		return 0;
+	}
+	pool.in_use = 1;
+	pool.jobs = jobs;
+	pool.njobs = n;
+	pool.pending = n - 1;
+	pool.gen++;
+	pthread_cond_broadcast(&pool.go);
+	pthread_mutex_unlock(&pool.mu);
+	chunk_work(&jobs[0]);
+	pthread_mutex_lock(&pool.mu);
+	while (pool.pending > 0)
+		pthread_cond_wait(&pool.done, &pool.mu);
+	pool.in_use = 0;
+	pool.jobs = NULL;
+	pthread_mutex_unlock(&pool.mu);
+	return 1;
+}
+
 static st_t run_chunks(const env_keys *k, uint64_t first, uint8_t *buf,
                        size_t count, unsigned threads, int seal)
 {
-	chunk_job jobs[8];
-	pthread_t tids[8];
+	chunk_job jobs[POOL_MAX + 1];
 	size_t per;
-	unsigned t, started = 0;
+	unsigned t;
 	st_t ret = ST_OK;
 
 	if (count == 0)
@@ -333,8 +420,8 @@ static st_t run_chunks(const env_keys *k, uint64_t first, uint8_t *buf,
 		return ST_INTERNAL;
 	if (threads < 1)
 		threads = 1;
-	if (threads > 8)
-		threads = 8;
+	if (threads > POOL_MAX + 1)
+		threads = POOL_MAX + 1;
 	if (threads > count)
 		threads = (unsigned)count;
 	per = (count + threads - 1) / threads;
@@ -343,17 +430,11 @@ static st_t run_chunks(const env_keys *k, uint64_t first, uint8_t *buf,
 		                       (t + 1) * per < count ? (t + 1) * per : count,
 		                       seal, ST_OK };
 	}
-	/* Worker 0 runs on this thread; a failed spawn runs its job here. */
-	for (t = 1; t < threads; t++) {
-		if (pthread_create(&tids[t], NULL, chunk_work, &jobs[t]) != 0)
+	if (threads == 1 || !pool_run(jobs, threads)) {
+		/* alone: the same jobs, one after the other */
+		for (t = 0; t < threads; t++)
 			chunk_work(&jobs[t]);
-		else
-			started |= 1u << t;
 	}
-	chunk_work(&jobs[0]);
-	for (t = 1; t < threads; t++)
-		if (started & (1u << t))
-			pthread_join(tids[t], NULL);
 	for (t = 0; t < threads; t++)
 		if (jobs[t].ret != ST_OK)
 			ret = jobs[t].ret;

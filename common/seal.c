@@ -71,9 +71,11 @@ static void *worker_main(void *arg)
 		if (s->quit)
 			break;
 		pthread_mutex_unlock(&s->mu);
-		/* The caller only touches the other batch while we are busy. */
+		/* The caller only touches the other batch while we are busy.
+		 * All threads seal: a caller that waits here has nothing else
+		 * to do, and one that is busy sending shares the cores. */
 		s->job_ret = fill_batch(s, &s->b[s->job_slot], s->job_first,
-		                        s->threads - 1);
+		                        s->threads);
 		pthread_mutex_lock(&s->mu);
 		s->busy = 0;
 		pthread_cond_broadcast(&s->cv);
@@ -184,38 +186,53 @@ uint64_t seal_total_len(const seal *s)
 	return s->total;
 }
 
+st_t seal_peek(seal *s, uint64_t off, const uint8_t **p, size_t *n)
+{
+	uint64_t pay, idx, last;
+	const batch *bt;
+	st_t ret;
+
+	*n = 0;
+	if (off >= s->total)
+		return ST_OK;
+	if (off < s->hlen) {
+		*p = s->header + off;
+		*n = s->hlen - (size_t)off;
+		return ST_OK;
+	}
+	pay = off - s->hlen;
+	idx = pay / ENV_SLOT;
+	if (!holds(&s->b[s->cur], idx)) {
+		ret = move_to(s, idx);
+		if (ret != ST_OK)
+			return ret;
+	}
+	bt = &s->b[s->cur];
+	/* Slots are contiguous and only the envelope's last chunk is short,
+	 * so the rest of the batch is one run of envelope bytes. */
+	last = bt->first + bt->count - 1;
+	*p = bt->buf + (size_t)(pay - bt->first * ENV_SLOT);
+	*n = (size_t)((last - bt->first) * ENV_SLOT + env_chunk_plain_len(s->k, last) +
+	              ENV_TAG - (pay - bt->first * ENV_SLOT));
+	return ST_OK;
+}
+
 st_t seal_read(seal *s, uint64_t off, uint8_t *buf, size_t len, size_t *got)
 {
 	size_t done = 0;
 	st_t ret = ST_OK;
 
-	while (done < len && off < s->total) {
+	while (done < len) {
+		const uint8_t *p;
 		size_t n;
 
-		if (off < s->hlen) {
-			n = s->hlen - (size_t)off;
-			if (n > len - done)
-				n = len - done;
-			memcpy(buf + done, s->header + off, n);
-		} else {
-			uint64_t p = off - s->hlen;
-			uint64_t idx = p / ENV_SLOT;
-			size_t in = (size_t)(p % ENV_SLOT);
-			const batch *bt;
-
-			if (!holds(&s->b[s->cur], idx)) {
-				ret = move_to(s, idx);
-				if (ret != ST_OK)
-					break;
-			}
-			bt = &s->b[s->cur];
-			n = env_chunk_plain_len(s->k, idx) + ENV_TAG - in;
-			if (n > len - done)
-				n = len - done;
-			memcpy(buf + done, bt->buf + (idx - bt->first) * ENV_SLOT + in, n);
-		}
+		ret = seal_peek(s, off + done, &p, &n);
+		if (ret != ST_OK || n == 0)
+			break;
+		if (n > len - done)
+			n = len - done;
+		memcpy(buf + done, p, n);
 		done += n;
-		off += n;
 	}
 	*got = done;
 	return ret;

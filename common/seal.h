@@ -23,6 +23,10 @@ typedef struct seal seal;
 st_t seal_new(const key_bundle *to, uint64_t stream_len, seal_read_fn rd,
               void *ctx, unsigned threads, seal **out);
 uint64_t seal_total_len(const seal *s);
+/* Point *p at the envelope bytes from off to the end of what is sealed
+ * now (the header, or the rest of a batch), without copying; *n is 0 at
+ * the end. *p stays valid until the next seal_peek/seal_read/seal_free. */
+st_t seal_peek(seal *s, uint64_t off, const uint8_t **p, size_t *n);
 /* Copy up to len envelope bytes at off into buf; *got is 0 at the end. */
 st_t seal_read(seal *s, uint64_t off, uint8_t *buf, size_t len, size_t *got);
 /* Wipes keys and buffers. */
