@@ -191,8 +191,10 @@ static void store_copy_text(char *dst, size_t cap, sqlite3_stmt *q, int col)
 	snprintf(dst, cap, "%s", t != NULL ? (const char *)t : "");
 }
 
-static void store_row_upload(sqlite3_stmt *q, store_upload *u)
+static void store_row_upload(sqlite3_stmt *q, void *row)
 {
+	store_upload *u = row;
+
 	memset(u, 0, sizeof *u);
 	store_copy_text(u->id, sizeof u->id, q, 0);
 	u->length = (uint64_t)sqlite3_column_int64(q, 1);
@@ -202,8 +204,10 @@ static void store_row_upload(sqlite3_stmt *q, store_upload *u)
 	store_copy_text(u->sub_id, sizeof u->sub_id, q, 5);
 }
 
-static void store_row_sub(sqlite3_stmt *q, store_sub *m)
+static void store_row_sub(sqlite3_stmt *q, void *row)
 {
+	store_sub *m = row;
+
 	memset(m, 0, sizeof *m);
 	m->seq = sqlite3_column_int64(q, 0);
 	store_copy_text(m->id, sizeof m->id, q, 1);
@@ -248,23 +252,35 @@ cleanup:
 	return st;
 }
 
-st_t store_upload_get(store *s, const char *id, store_upload *u)
+/* Run a SELECT ... WHERE id=?1: ST_OK with its row current (read it, then
+ * store_find_done), ST_NOTFOUND, or the sqlite error. Lock held. */
+static st_t store_find(store *s, sqlite3_stmt *q, const char *id)
 {
-	sqlite3_stmt *q = s->q[Q_UP_GET];
-	st_t st = ST_OK;
 	int rc;
 
-	pthread_mutex_lock(&s->mu);
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		store_row_upload(q, u);
-	else if (rc == SQLITE_DONE)
-		st = ST_NOTFOUND;
-	else
-		st = store_err(s);
+		return ST_OK;
+	return rc == SQLITE_DONE ? ST_NOTFOUND : store_err(s);
+}
+
+static void store_find_done(sqlite3_stmt *q)
+{
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
+}
+
+st_t store_upload_get(store *s, const char *id, store_upload *u)
+{
+	sqlite3_stmt *q = s->q[Q_UP_GET];
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	st = store_find(s, q, id);
+	if (st == ST_OK)
+		store_row_upload(q, u);
+	store_find_done(q);
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }
@@ -343,11 +359,14 @@ st_t store_upload_del(store *s, const char *id)
 	return st;
 }
 
-/* Collect every row of an upload query into a growing array. */
-static st_t store_collect_uploads(store *s, sqlite3_stmt *q,
-                                  store_upload **out, size_t *n)
+/* Collect every row of a query (bound, lock held) into a growing array of
+ * elements of `size` bytes, each filled by `row`; the statement is reset.
+ * On failure *out is NULL and *n 0. */
+static st_t store_collect(store *s, sqlite3_stmt *q, size_t size,
+                          void (*row)(sqlite3_stmt *, void *), void **out,
+                          size_t *n)
 {
-	store_upload *v = NULL, *nv;
+	unsigned char *v = NULL, *nv;
 	size_t len = 0, cap = 0;
 	st_t st = ST_OK;
 	int rc;
@@ -355,14 +374,14 @@ static st_t store_collect_uploads(store *s, sqlite3_stmt *q,
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 16;
-			nv = realloc(v, cap * sizeof *v);
+			nv = realloc(v, cap * size);
 			if (nv == NULL) {
 				st = ST_NOMEM;
 				break;
 			}
 			v = nv;
 		}
-		store_row_upload(q, &v[len++]);
+		row(q, v + size * len++);
 	}
 	if (st == ST_OK && rc != SQLITE_DONE)
 		st = store_err(s);
@@ -380,10 +399,13 @@ static st_t store_collect_uploads(store *s, sqlite3_stmt *q,
 
 st_t store_upload_all(store *s, store_upload **out, size_t *n)
 {
+	void *v;
 	st_t st;
 
 	pthread_mutex_lock(&s->mu);
-	st = store_collect_uploads(s, s->q[Q_UP_ALL], out, n);
+	st = store_collect(s, s->q[Q_UP_ALL], sizeof **out, store_row_upload,
+	                   &v, n);
+	*out = v;
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }
@@ -391,12 +413,15 @@ st_t store_upload_all(store *s, store_upload **out, size_t *n)
 st_t store_upload_expired(store *s, int64_t now, size_t max,
                           store_upload **out, size_t *n)
 {
+	void *v;
 	st_t st;
 
 	pthread_mutex_lock(&s->mu);
 	sqlite3_bind_int64(s->q[Q_UP_EXPIRED], 1, now);
 	sqlite3_bind_int64(s->q[Q_UP_EXPIRED], 2, max > INT64_MAX ? INT64_MAX : (int64_t)max);
-	st = store_collect_uploads(s, s->q[Q_UP_EXPIRED], out, n);
+	st = store_collect(s, s->q[Q_UP_EXPIRED], sizeof **out, store_row_upload,
+	                   &v, n);
+	*out = v;
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }
@@ -405,58 +430,28 @@ st_t store_sub_list(store *s, int64_t after, size_t limit, store_sub **out,
                     size_t *n)
 {
 	sqlite3_stmt *q = s->q[Q_SUB_LIST];
-	store_sub *v = NULL, *nv;
-	size_t len = 0, cap = 0;
-	st_t st = ST_OK;
-	int rc;
+	void *v;
+	st_t st;
 
 	pthread_mutex_lock(&s->mu);
 	sqlite3_bind_int64(q, 1, after);
 	sqlite3_bind_int64(q, 2, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 16;
-			nv = realloc(v, cap * sizeof *v);
-			if (nv == NULL) {
-				st = ST_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		store_row_sub(q, &v[len++]);
-	}
-	if (st == ST_OK && rc != SQLITE_DONE)
-		st = store_err(s);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	pthread_mutex_unlock(&s->mu);
-	if (st != ST_OK) {
-		free(v);
-		v = NULL;
-		len = 0;
-	}
+	st = store_collect(s, q, sizeof **out, store_row_sub, &v, n);
 	*out = v;
-	*n = len;
+	pthread_mutex_unlock(&s->mu);
 	return st;
 }
 
 st_t store_sub_get(store *s, const char *id, store_sub *out)
 {
 	sqlite3_stmt *q = s->q[Q_SUB_GET];
-	st_t st = ST_OK;
-	int rc;
+	st_t st;
 
 	pthread_mutex_lock(&s->mu);
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	st = store_find(s, q, id);
+	if (st == ST_OK)
 		store_row_sub(q, out);
-	else if (rc == SQLITE_DONE)
-		st = ST_NOTFOUND;
-	else
-		st = store_err(s);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	store_find_done(q);
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }
