@@ -11,7 +11,7 @@
 int main(int argc, char **argv)
 {
 	const size_t block = (size_t)2 << 20;
-	long mib = argc > 1 ? atol(argv[1]) : 512;
+	long mib = argc > 1 ? strtol(argv[1], NULL, 10) : 512;
 	crypto_hash_sha256_state st;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	struct timespec a, z;

@@ -231,7 +231,7 @@ static st_t case_on_manifest(void *ctx, const manifest *m)
 	j->parts = calloc(j->nparts, sizeof *j->parts);
 	if (j->parts == NULL)
 		return ST_NOMEM;
-	strcpy(j->parts[0].name, CASE_TEXT_NAME);
+	snprintf(j->parts[0].name, sizeof j->parts[0].name, "%s", CASE_TEXT_NAME);
 	strcpy(j->parts[0].path, CASE_TEXT_NAME);
 	j->parts[0].type = "text/plain";
 	j->parts[0].size = m->text_size;
