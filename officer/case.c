@@ -232,7 +232,7 @@ static st_t case_on_manifest(void *ctx, const manifest *m)
 	if (j->parts == NULL)
 		return ST_NOMEM;
 	snprintf(j->parts[0].name, sizeof j->parts[0].name, "%s", CASE_TEXT_NAME);
-	strcpy(j->parts[0].path, CASE_TEXT_NAME);
+	snprintf(j->parts[0].path, sizeof j->parts[0].path, "%s", CASE_TEXT_NAME);
 	j->parts[0].type = "text/plain";
 	j->parts[0].size = m->text_size;
 	for (i = 0; i < m->nfiles; i++) {

@@ -81,7 +81,7 @@ static int cmd_keygen(char **argv)
 		st = fsio_write_file_atomic(argv[0], pub, strlen(pub), 0644, 0);
 	if (st == ST_OK) {
 		enc_hex_encode(hex, k->sk, KEY_SEC_LEN);
-		strcat(hex, "\n");
+		snprintf(hex + 2 * KEY_SEC_LEN, sizeof hex - 2 * KEY_SEC_LEN, "\n");
 		st = fsio_write_file_atomic(argv[1], hex, strlen(hex), 0600, 0);
 	}
 	key_secret_free(k);

@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 		memcpy(m.reply_pk, r->reply_pk, sizeof m.reply_pk);
 		memcpy(m.mailbox, r->mailbox, sizeof m.mailbox);
 		receipt_format(r, code);
-		strcat(code, "\n");
+		snprintf(code + strlen(code), sizeof code - strlen(code), "\n");
 		st = fsio_write_file_atomic(receiptf, code, strlen(code), 0600, 1);
 		if (st != ST_OK)
 			return die(receiptf, st);

@@ -30,7 +30,7 @@ static st_t on_manifest(void *ctx, const manifest *m)
 	size_t i;
 
 	for (i = 0; i < m->nfiles && i < 3; i++)
-		strcpy(s->names[i], m->files[i].name);
+		snprintf(s->names[i], sizeof s->names[i], "%s", m->files[i].name);
 	memcpy(s->mailbox, m->mailbox, 16);
 	s->has_reply = m->has_reply;
 	return ST_OK;
@@ -61,11 +61,12 @@ static char dir[] = "/tmp/test_cli_compose.XXXXXX";
 
 static char *make_file(const char *name, const uint8_t *data, size_t n)
 {
-	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	size_t cap = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(cap);
 	FILE *f;
 
 	assert_non_null(path);
-	sprintf(path, "%s/%s", dir, name);
+	snprintf(path, cap, "%s/%s", dir, name);
 	f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, n, f), n);

@@ -39,7 +39,7 @@ static int setup(void **state)
 
 	if (f == NULL || sodium_init() < 0)
 		return -1;
-	strcpy(f->dir, "/tmp/test_off_case.XXXXXX");
+	snprintf(f->dir, sizeof f->dir, "/tmp/test_off_case.XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
 	snprintf(f->in, sizeof f->in, "%s/in", f->dir);
@@ -328,7 +328,8 @@ static void bad_envelopes_quarantined(void **state)
 	assert_false(exists(f->cases, "case-000002"));
 	case_store_close(f->cs);
 	f->cs = NULL;
-	assert_int_equal(rmdir(strcat(strcpy(path, f->cases), "/.staging")), 0);
+	snprintf(path, sizeof path, "%s/.staging", f->cases);
+	assert_int_equal(rmdir(path), 0);
 }
 
 static void symlinks_not_followed(void **state)

@@ -24,7 +24,7 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 
-	strcpy(f->dir, "/tmp/test_off_catalog.XXXXXX");
+	snprintf(f->dir, sizeof f->dir, "/tmp/test_off_catalog.XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/catalog.db", f->dir);
