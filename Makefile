@@ -34,11 +34,16 @@ BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(SANFLAGS) -pthread
 # Debian packages `make deps` installs when missing: libraries, then what
 # the tests use (strace for the no-trace test, man-db for the man pages).
 DEB_PKGS := gcc make pkg-config libsodium-dev libsqlite3-dev libcurl4-openssl-dev \
-	libmicrohttpd-dev libjansson-dev libcmocka-dev python3 strace man-db groff-base curl
+	libmicrohttpd-dev libjansson-dev libcmocka-dev libssl-dev libstemmer-dev libzxcvbn-dev \
+	gettext python3 strace man-db groff-base curl \
+	chromium firefox-esr
+# Node and npm count as present when the commands are (they may come from
+# Node's own packages, which conflict with Debian's npm).
+DEB_CMDS := node:nodejs npm:npm
 DEB_BENCH := age nginx-light time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-PKGS := libsodium jansson libcurl libmicrohttpd sqlite3 cmocka
+PKGS := libsodium jansson libcurl libmicrohttpd sqlite3 cmocka libcrypto
 
 COMMON_SRC  := $(wildcard common/*.c)
 CLIENT_SRC  := $(filter-out client/main.c,$(wildcard client/*.c))
@@ -77,6 +82,9 @@ help:
 deps:
 	@missing=""; for p in $(DEB_PKGS) $(EXTRA_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	for c in $(DEB_CMDS); do \
+	  command -v $${c%%:*} >/dev/null || missing="$$missing $${c#*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  command -v apt-get >/dev/null || { echo "deps: missing:$$missing and no apt-get: install them by hand" >&2; exit 1; }; \
