@@ -25,6 +25,9 @@ static const struct {
 	[ST_NOTFOUND] = { "not found", 66 },
 	[ST_CONFLICT] = { "conflict", 75 },
 	[ST_INTERNAL] = { "internal error", 70 },
+	[ST_CHANGED] = { "a file changed while it was sent", 65 },
+	[ST_EXPIRED] = { "expired", 65 },
+	[ST_POW] = { "proof of work required", 75 },
 };
 
 const char *st_str(st_t st)

@@ -26,6 +26,9 @@ typedef enum {
 	ST_NOTFOUND,    /* the thing asked for does not exist */
 	ST_CONFLICT,    /* state conflict (wrong offset, already done) */
 	ST_INTERNAL,    /* a bug: should never happen */
+	ST_CHANGED,     /* an input changed while it was being sent */
+	ST_EXPIRED,     /* a signed object is past its expiry */
+	ST_POW,         /* the server asks for proof of work first */
 	ST__COUNT
 } st_t;
 
