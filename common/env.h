@@ -84,7 +84,8 @@ size_t env_chunk_plain_len(const env_keys *k, uint64_t idx);
  * ENV_SLOT-byte slots; slot j's plaintext (env_chunk_plain_len bytes) is
  * replaced by its ciphertext and tag, so the filled slots are the exact
  * envelope bytes. Work is split over `threads` (>=1) threads; the output
- * does not depend on it. */
+ * does not depend on it. ST_INTERNAL for a range past the envelope (or
+ * a libcrypto failure), ST_NOMEM when a GCM context cannot be made. */
 st_t env_seal_chunks(const env_keys *k, uint64_t first, uint8_t *buf,
                      size_t count, unsigned threads);
 
