@@ -5,8 +5,8 @@
  * Sealing is deterministic for one seal object: re-read bytes are
  * identical, and a chunk whose plaintext changed since it was first
  * sealed is never served (its nonce would then carry two plaintexts).
- * Memory: two batches (SEAL_BATCH chunks each), plus 17 bytes per 64 KiB
- * chunk of the envelope for that guard. */
+ * Memory: two batches (SEAL_BATCH chunks each), plus 16 bytes and a bit
+ * per 64 KiB chunk of the envelope for that guard. */
 #ifndef INTAKE_SEAL_H
 #define INTAKE_SEAL_H
 

@@ -164,6 +164,11 @@ static void seal_refuses_bad_arguments(void **state)
 	assert_int_equal(env_seal_begin(&b1, 1, PAD_MIN_STREAM, hdr, 10, &ek), ST_TOOBIG);
 	assert_int_equal(env_seal_begin(&b1, 0, PAD_MIN_STREAM, hdr, sizeof hdr, &ek), ST_BADDATA);
 	assert_int_equal(env_seal_begin(&b1, 3, PAD_MIN_STREAM, hdr, sizeof hdr, &ek), ST_BADDATA);
+	/* two stanzas with one key id are never written (FORMAT.md 2.1) */
+	memcpy(&none, &b1, sizeof none);
+	memcpy(none.pk[1], b1.pk[0], KEY_PUB_LEN);
+	none.n = 2;
+	assert_int_equal(env_seal_begin(&none, 1, PAD_MIN_STREAM, hdr, sizeof hdr, &ek), ST_BADDATA);
 }
 
 /* Truncation at every structural boundary of the header and payload. */
