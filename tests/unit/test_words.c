@@ -104,7 +104,7 @@ static void check_list(words_lang lang)
 	uint8_t *buf = load_list(lang, &len);
 	static uint32_t cp[WORDS_COUNT][8];
 	static size_t ncp[WORDS_COUNT];
-	char *line = (char *)buf, *nl;
+	char *line = (char *)buf, *nl, *prev = NULL;
 
 	/* exactly 2048 LF-terminated lines, the same bytes the build embedded */
 	assert_true(len > 0 && buf[len - 1] == '\n');
@@ -112,6 +112,10 @@ static void check_list(words_lang lang)
 		*nl = '\0';
 		assert_true(n < WORDS_COUNT);
 		assert_string_equal(line, words_get(lang, (unsigned)n));
+		/* sorted by code point (UTF-8 byte order is the same), no ё */
+		assert_true(prev == NULL || strcmp(prev, line) < 0);
+		assert_null(strstr(line, "ё"));
+		prev = line;
 		ncp[n] = letters(line, cp[n], 9);
 		/* 4 to 8 letters, lowercase, one alphabet */
 		assert_in_range(ncp[n], 4, 8);
