@@ -1,8 +1,9 @@
 /* env.c: sealing and opening envelopes (format in docs/FORMAT.md).
  * env_inspect and env_open_header parse attacker-supplied headers: every
  * length is checked against the bytes present before it is used. Suite 2
- * chunks go through libcrypto's EVP AES-256-GCM, which uses AES-NI when
- * there is one and constant-time code otherwise (libsodium's needs it). */
+ * chunks go through libcrypto's EVP AES-256-GCM, which runs on every CPU
+ * (AES-NI or vector-permute code where there is one); libsodium's AES-GCM
+ * needs AES-NI. */
 #include "env.h"
 #include "enc.h"
 #include "pad.h"
