@@ -21,6 +21,7 @@
 #include "manifest.h"
 #include "payload.h"
 #include "seal.h"
+#include "term.h"
 
 #define CASE_NBUF 6       /* batches in flight: slack for a busy CPU */
 #define CASE_BATCH_BYTES (SEAL_BATCH * ENV_SLOT)
@@ -594,8 +595,14 @@ static int case_bad_envelope(st_t st)
 static json_t *case_manifest_json(const case_job *j, const catalog_case *cc)
 {
 	json_t *doc, *files, *reply, *f;
+	char *envname = NULL;
 	size_t i;
 
+	/* The envelope's file name is the stick's, not the manifest's: it
+	 * may not even be UTF-8, which a JSON string must be. */
+	if (term_clean(cc->envelope, strlen(cc->envelope), 0, &envname) !=
+	    ST_OK)
+		return NULL;
 	reply = cc->reply_pk == NULL ? json_null() :
 	        json_pack("{s:s, s:s}", "public_key", cc->reply_pk, "mailbox",
 	                  cc->mailbox);
@@ -603,7 +610,7 @@ static json_t *case_manifest_json(const case_job *j, const catalog_case *cc)
 	doc = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o,"
 	                " s:{s:s, s:I, s:s}}",
 	                "case", (json_int_t)cc->id,
-	                "envelope", cc->envelope,
+	                "envelope", envname,
 	                "envelope_id", cc->envelope_id,
 	                "envelope_size", (json_int_t)cc->envelope_size,
 	                "received", cc->received,
@@ -614,6 +621,7 @@ static json_t *case_manifest_json(const case_job *j, const catalog_case *cc)
 	                "text", "path", j->parts[0].path,
 	                "size", (json_int_t)j->parts[0].size,
 	                "sha256", j->parts[0].sha256);
+	free(envname);
 	if (doc == NULL || files == NULL ||
 	    json_object_set_new(doc, "files", files) != 0) {
 		json_decref(doc);

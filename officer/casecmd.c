@@ -245,7 +245,7 @@ st_t casecmd_open(int argc, char **argv)
 	case_store *cs = NULL;
 	key_secret *k = NULL;
 	case_outcome out;
-	char **names = NULL;
+	char **names = NULL, safe[CLI_SAFE_MAX];
 	size_t n = 0, i, opened = 0, quarantined = 0;
 	uint64_t bytes = 0;
 	double t0 = 0;
@@ -287,24 +287,25 @@ st_t casecmd_open(int argc, char **argv)
 		one = case_open_envelope(cs, k, dirfd(d), names[i], &out, &id);
 		switch (out) {
 		case CASE_OPENED:
-			printf("case-%06lld\t%s\n", id, names[i]);
+			printf("case-%06lld\t%s\n", id, cli_safe(names[i], safe));
 			opened++;
 			if (fstatat(dirfd(d), names[i], &sb, AT_SYMLINK_NOFOLLOW) == 0)
 				bytes += (uint64_t)sb.st_size;
 			break;
 		case CASE_KNOWN:
 			fprintf(stderr, "'%s': already opened as case-%06lld\n",
-			        names[i], id);
+			        cli_safe(names[i], safe), id);
 			break;
 		case CASE_QUARANTINED:
 			fprintf(stderr, "'%s': %s: moved to quarantine\n",
-			        names[i], st_str(one));
+			        cli_safe(names[i], safe), st_str(one));
 			quarantined++;
 			worst = ST_BADDATA;
 			break;
 		case CASE_FAILED:
 			/* Our disk or memory, not the envelope: stop here. */
-			st = cli_fail(one, "cannot open '%s'", names[i]);
+			st = cli_fail(one, "cannot open '%s'",
+			              cli_safe(names[i], safe));
 			goto cleanup;
 		}
 	}
@@ -324,20 +325,22 @@ cleanup:
 	return st;
 }
 
-/* Print a JSON value on stdout. */
+/* Print a JSON value on stdout, ASCII only: exact for a parser, and no
+ * raw C1 or bidi character reaches a terminal. */
 static st_t casecmd_print_json(json_t *v)
 {
-	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	                          JSON_ENSURE_ASCII) != 0)
 		return ST_IO;
 	putchar('\n');
 	return ST_OK;
 }
 
-static const char *casecmd_str(json_t *o, const char *key)
+/* A string member cleaned for the terminal (see cli_safe). */
+static const char *casecmd_safe(json_t *o, const char *key,
+                                char buf[CLI_SAFE_MAX])
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
+	return cli_safe(json_string_value(json_object_get(o, key)), buf);
 }
 
 static long long casecmd_int(json_t *o, const char *key)
@@ -347,6 +350,7 @@ static long long casecmd_int(json_t *o, const char *key)
 
 st_t casecmd_list(int argc, char **argv)
 {
+	char safe[CLI_SAFE_MAX], safe2[CLI_SAFE_MAX], safe3[CLI_SAFE_MAX];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *rows = NULL, *r;
@@ -373,9 +377,10 @@ st_t casecmd_list(int argc, char **argv)
 	       "received", "bytes", "files", "key", "reply");
 	json_array_foreach(rows, i, r)
 		printf("case-%06lld %-9s %-10s %12lld %5lld %-16s %s\n",
-		       casecmd_int(r, "id"), casecmd_str(r, "state"),
-		       casecmd_str(r, "received"), casecmd_int(r, "content_size"),
-		       casecmd_int(r, "nfiles"), casecmd_str(r, "key_id"),
+		       casecmd_int(r, "id"), casecmd_safe(r, "state", safe),
+		       casecmd_safe(r, "received", safe2),
+		       casecmd_int(r, "content_size"), casecmd_int(r, "nfiles"),
+		       casecmd_safe(r, "key_id", safe3),
 		       casecmd_int(r, "can_reply") ? "yes" : "no");
 cleanup:
 	json_decref(rows);
@@ -385,6 +390,7 @@ cleanup:
 
 st_t casecmd_show(int argc, char **argv)
 {
+	char safe[CLI_SAFE_MAX];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *c = NULL, *f;
@@ -413,18 +419,27 @@ st_t casecmd_show(int argc, char **argv)
 		goto cleanup;
 	}
 	json_object_foreach(c, key, v) {
-		if (json_is_string(v))
-			printf("%-14s %s\n", key, json_string_value(v));
-		else if (json_is_integer(v))
+		if (json_is_string(v)) {
+			printf("%-14s ", key);
+			cli_puts(stdout, json_string_value(v), 0);
+			putchar('\n');
+		} else if (json_is_integer(v)) {
 			printf("%-14s %lld\n", key, (long long)json_integer_value(v));
+		}
 	}
 	printf("files:\n");
-	json_array_foreach(json_object_get(c, "files"), i, f)
-		printf("  %s  %12lld  %s\n", casecmd_str(f, "sha256"),
-		       casecmd_int(f, "size"), casecmd_str(f, "path"));
+	json_array_foreach(json_object_get(c, "files"), i, f) {
+		printf("  %s  %12lld  ", casecmd_safe(f, "sha256", safe),
+		       casecmd_int(f, "size"));
+		cli_puts(stdout, json_string_value(json_object_get(f, "path")), 0);
+		putchar('\n');
+	}
 	printf("notes:\n");
-	json_array_foreach(json_object_get(c, "notes"), i, f)
-		printf("  %s  %s\n", casecmd_str(f, "at"), casecmd_str(f, "text"));
+	json_array_foreach(json_object_get(c, "notes"), i, f) {
+		printf("  %s  ", casecmd_safe(f, "at", safe));
+		cli_puts(stdout, json_string_value(json_object_get(f, "text")), 0);
+		putchar('\n');
+	}
 cleanup:
 	json_decref(c);
 	catalog_close(cat);
@@ -478,6 +493,7 @@ st_t casecmd_state(int argc, char **argv)
 
 st_t casecmd_search(int argc, char **argv)
 {
+	char safe[CLI_SAFE_MAX];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *rows = NULL, *r;
@@ -504,9 +520,13 @@ st_t casecmd_search(int argc, char **argv)
 		st = casecmd_print_json(rows);
 		goto cleanup;
 	}
-	json_array_foreach(rows, i, r)
-		printf("case-%06lld %-9s %s\n", casecmd_int(r, "id"),
-		       casecmd_str(r, "state"), casecmd_str(r, "snippet"));
+	json_array_foreach(rows, i, r) {
+		printf("case-%06lld %-9s ", casecmd_int(r, "id"),
+		       casecmd_safe(r, "state", safe));
+		cli_puts(stdout, json_string_value(json_object_get(r, "snippet")),
+		         0);
+		putchar('\n');
+	}
 	if (json_array_size(rows) == 0)
 		fprintf(stderr, "no match\n");
 cleanup:

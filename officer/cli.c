@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "fsio.h"
+#include "term.h"
 #include "tty.h"
 
 st_t cli_fail(st_t st, const char *fmt, ...)
@@ -35,6 +36,35 @@ st_t cli_usage(const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", usage);
 	return ST_USAGE;
+}
+
+void cli_puts(FILE *f, const char *s, unsigned flags)
+{
+	char *clean = NULL;
+
+	if (s == NULL) {
+		fputs("-", f);
+		return;
+	}
+	if (term_clean(s, strlen(s), flags, &clean) != ST_OK) {
+		fputs("?", f);
+		return;
+	}
+	fputs(clean, f);
+	free(clean);
+}
+
+const char *cli_safe(const char *s, char buf[CLI_SAFE_MAX])
+{
+	size_t n, used;
+
+	if (s == NULL)
+		return "-";
+	n = strlen(s);
+	used = term_clean_buf(s, n, 0, buf, CLI_SAFE_MAX - 3);
+	if (used < n)
+		memcpy(buf + strlen(buf), "...", 4);
+	return buf;
 }
 
 st_t cli_unlock(const char *secfile, const char *passfile, key_secret **out)

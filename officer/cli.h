@@ -6,6 +6,7 @@
 #define OFFICER_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "key.h"
 #include "status.h"
@@ -33,6 +34,15 @@ st_t cli_mkdir(const char *path);
  * if it exists; a partly written file is removed. */
 st_t cli_write_new(const char *path, const void *buf, size_t len,
                    mode_t mode);
+
+/* Hostile text for a terminal (see common/term.h). cli_puts prints s
+ * (NULL as "-") through term_clean, keeping newlines and tabs with
+ * TERM_LINES; on allocation failure it prints "?". cli_safe fills buf
+ * (CLI_SAFE_MAX bytes) with the cleaned text, cut with "..." when long,
+ * and returns buf: for one value inside a message. */
+#define CLI_SAFE_MAX 512
+void cli_puts(FILE *f, const char *s, unsigned flags);
+const char *cli_safe(const char *s, char buf[CLI_SAFE_MAX]);
 
 /* Parse a decimal id (1..2^53) from text; ST_USAGE otherwise. */
 st_t cli_parse_id(const char *text, long long *id);

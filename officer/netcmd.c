@@ -202,9 +202,12 @@ typedef struct {
 static void netcmd_fail(netcmd_fetch_run *r, st_t st, const char *what,
                         const char *id)
 {
+	char safe[CLI_SAFE_MAX];
+
 	pthread_mutex_lock(&r->mu);
 	tty_progress_end(&r->prog);
-	cli_fail(st, "%s '%s'", what, id);
+	/* the id may be anything a hostile server sent */
+	cli_fail(st, "%s '%s'", what, cli_safe(id, safe));
 	r->failed++;
 	if (r->worst == ST_OK)
 		r->worst = st;
@@ -390,8 +393,7 @@ static void netcmd_entry(netcmd_worker *w, json_t *e)
 	if (id == NULL || !netcmd_valid_id(id) || !json_is_integer(jsize) ||
 	    (size = json_integer_value(jsize)) <= 0 || (uint64_t)size > max) {
 		netcmd_fail(r, ST_BADDATA, "the server listed a malformed "
-		            "submission", id != NULL && netcmd_valid_id(id) ? id :
-		            "?");
+		            "submission", id != NULL ? id : "?");
 		return;
 	}
 	snprintf(final, sizeof final, "%s.env", id);
