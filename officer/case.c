@@ -17,6 +17,7 @@
 #include "enc.h"
 #include "env.h"
 #include "fsio.h"
+#include "hash.h"
 #include "jmem.h"
 #include "manifest.h"
 #include "payload.h"
@@ -76,6 +77,8 @@ typedef struct {
 	int full[CASE_NBUF];
 	uint64_t nbatches;
 	int failed;              /* the reading side gave up */
+	int hash_failed;         /* the hashing side could not hash */
+	hash_state *sha;         /* the hashing thread's */
 	struct case_job *job;
 } case_pipe;
 
@@ -409,19 +412,19 @@ static st_t case_on_part_end(void *ctx, int part)
 
 /* ---- the two-thread pipeline ---- */
 
-/* Hashing thread: SHA-256 of each part, run by run, batch by batch. */
+/* Hashing thread: SHA-256 of each part (common/hash: libcrypto with the
+ * CPU's SHA extensions), run by run, batch by batch. */
 static void *case_hash_thread(void *arg)
 {
 	case_pipe *pp = arg;
 	case_job *j = pp->job;
-	crypto_hash_sha256_state sha;
-	uint8_t h[crypto_hash_sha256_BYTES];
+	uint8_t h[HASH_SHA256_LEN];
 	case_segs *sg;
 	uint64_t b;
 	size_t slot, i;
 	int stop;
+	st_t st = ST_OK;
 
-	crypto_hash_sha256_init(&sha);
 	for (b = 0; b < pp->nbatches; b++) {
 		slot = b % CASE_NBUF;
 		pthread_mutex_lock(&pp->mu);
@@ -432,21 +435,24 @@ static void *case_hash_thread(void *arg)
 		if (stop)
 			break;
 		sg = &pp->segs[slot];
-		for (i = 0; i < sg->n; i++) {
+		for (i = 0; st == ST_OK && i < sg->n; i++) {
 			if (!sg->v[i].end) {
-				crypto_hash_sha256_update(&sha, sg->v[i].p, sg->v[i].n);
+				st = hash_sha256_update(pp->sha, sg->v[i].p, sg->v[i].n);
 				continue;
 			}
-			crypto_hash_sha256_final(&sha, h);
-			enc_hex_encode(j->parts[sg->v[i].idx].sha256, h, sizeof h);
-			crypto_hash_sha256_init(&sha);
+			st = hash_sha256_final(pp->sha, h);
+			if (st == ST_OK)
+				enc_hex_encode(j->parts[sg->v[i].idx].sha256, h,
+				               sizeof h);
 		}
 		pthread_mutex_lock(&pp->mu);
 		pp->full[slot] = 0;
+		if (st != ST_OK)
+			pp->hash_failed = 1; /* no part may go without its digest */
 		pthread_cond_broadcast(&pp->cv);
 		pthread_mutex_unlock(&pp->mu);
 	}
-	sodium_memzero(&sha, sizeof sha);
+	sodium_memzero(h, sizeof h);
 	return NULL;
 }
 
@@ -537,6 +543,8 @@ static st_t case_stream(case_job *j, int fd, const env_keys *keys,
 		pp.buf[i] = j->cs->buf[i];
 	j->pipe = &pp;
 	st = payload_parser_new(env_keys_stream_len(keys), &sink, j, &j->parser);
+	if (st == ST_OK)
+		st = hash_sha256_new(&pp.sha);
 	if (st != ST_OK)
 		goto cleanup;
 	if (pthread_create(&th, NULL, case_hash_thread, &pp) != 0) {
@@ -545,6 +553,8 @@ static st_t case_stream(case_job *j, int fd, const env_keys *keys,
 	}
 	st = case_read_batches(j, &pp, fd, keys, eh);
 	pthread_join(th, NULL);
+	if (st == ST_OK && pp.hash_failed)
+		st = ST_INTERNAL;
 	if (st != ST_OK)
 		goto cleanup;
 	st = payload_parser_finish(j->parser);
@@ -558,6 +568,7 @@ cleanup:
 		sodium_memzero(pp.buf[i], pp.used[i]); /* the plaintext */
 		free(pp.segs[i].v);
 	}
+	hash_sha256_free(pp.sha);
 	j->pipe = NULL;
 	pthread_mutex_destroy(&pp.mu);
 	pthread_cond_destroy(&pp.cv);
