@@ -906,7 +906,9 @@ st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
 {
 	char keyid[2 * KEY_ID_LEN + 1], hash[CATALOG_HASH_HEX];
 	char opened[32], received[16], pkhex[65], mbhex[33];
+	char keyfp[KEY_FP_TEXT_MAX];
 	uint8_t h[crypto_generichash_BYTES], rnd[8];
+	key_bundle one;
 	crypto_generichash_state eh;
 	env_keys *keys = NULL;
 	catalog_case cc;
@@ -982,6 +984,10 @@ st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
 	if (st != ST_OK)
 		goto cleanup;
 	cc.key_id = keyid;
+	one.n = 0;
+	key_bundle_add(&one, k->pk);
+	key_bundle_fingerprint(&one, keyfp);
+	cc.key_fp = keyfp;
 	if (j.m->has_reply) {
 		enc_hex_encode(pkhex, j.m->reply_pk, sizeof j.m->reply_pk);
 		enc_hex_encode(mbhex, j.m->mailbox, sizeof j.m->mailbox);

@@ -23,6 +23,7 @@
 #include "fsio.h"
 #include "key.h"
 #include "reply.h"
+#include "term.h"
 
 enum {
 	OPT_CASES = 1 << 0,
@@ -33,10 +34,14 @@ enum {
 	OPT_OUT = 1 << 5,
 	OPT_JSON = 1 << 6,
 	OPT_STATS = 1 << 7,
+	OPT_STATE = 1 << 8,
+	OPT_SINCE = 1 << 9,
+	OPT_UNTIL = 1 << 10,
 };
 
 typedef struct {
 	const char *cases, *from, *key, *passfile, *message, *out;
+	catalog_filter filter; /* list and search (--key is the filter's) */
 	int json;
 	int stats;
 	char **pos;       /* positional arguments */
@@ -50,11 +55,20 @@ static const char open_usage[] =
 	"  CASES/case-NNNNNN/; bad envelopes go to CASES/quarantine/.\n"
 	"  --stats prints time, throughput and peak memory after the unlock.\n";
 static const char list_usage[] =
-	"usage: intake-officer list --cases CASES [--json]\n"
-	"  (air-gapped) list the cases in the catalog.\n";
+	"usage: intake-officer list --cases CASES [--state STATE]\n"
+	"                           [--since DATE] [--until DATE] [--key KEY]\n"
+	"                           [--json]\n"
+	"  (air-gapped) list the cases in the catalog: sizes, files (with how\n"
+	"  many are flagged risky, '!'), and the fingerprint of the key that\n"
+	"  opened each, as keygen and fingerprint print it. STATE is new,\n"
+	"  reviewed, replied or archived; DATE is YYYY-MM-DD, the day the\n"
+	"  envelope was received; KEY a fingerprint or hex key id.\n";
 static const char show_usage[] =
 	"usage: intake-officer show CASE --cases CASES [--json]\n"
-	"  (air-gapped) one case: its files with SHA-256, and its notes.\n";
+	"  (air-gapped) one case: its folder, its files with SHA-256 and kind\n"
+	"  by content (risky ones flagged), its notes, and the testimony.\n"
+	"  Text from the envelope is shown with control and invisible\n"
+	"  characters escaped (\\xHH, \\u{HHHH}); --json is exact.\n";
 static const char note_usage[] =
 	"usage: intake-officer note CASE TEXT --cases CASES\n"
 	"  (air-gapped) add a note to a case.\n";
@@ -63,14 +77,38 @@ static const char state_usage[] =
 	"--cases CASES\n"
 	"  (air-gapped) set the state of a case.\n";
 static const char search_usage[] =
-	"usage: intake-officer search TEXT --cases CASES [--json]\n"
-	"  (air-gapped) cases whose testimony contains every word of TEXT.\n";
+	"usage: intake-officer search TEXT --cases CASES [--state STATE]\n"
+	"                             [--since DATE] [--until DATE] [--key KEY]\n"
+	"                             [--json]\n"
+	"  (air-gapped) cases whose testimony, notes or attachment names\n"
+	"  contain every word of TEXT in any inflected form (Russian and\n"
+	"  English stemming; ё is е; case ignored), best match first, with\n"
+	"  the hits in [brackets]. A word ending in * is a prefix (подвал*).\n"
+	"  Nothing else in TEXT is an operator. Filters as for list.\n";
 static const char reply_usage[] =
 	"usage: intake-officer reply CASE --message-file FILE --out DIR\n"
 	"                            --cases CASES --key SECFILE\n"
 	"                            [--passphrase-file FILE]\n"
 	"  (air-gapped) encrypt a reply to the submitter of CASE into\n"
 	"  DIR/MAILBOX.RANDOM.reply, for 'intake-officer push' online.\n";
+
+static int casecmd_valid_state(const char *s)
+{
+	return strcmp(s, "new") == 0 || strcmp(s, "reviewed") == 0 ||
+	       strcmp(s, "replied") == 0 || strcmp(s, "archived") == 0;
+}
+
+/* "YYYY-MM-DD", a real calendar day. */
+static int casecmd_valid_date(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	return end != NULL && *end == '\0' && strlen(s) == 10 &&
+	       tm.tm_year >= 100;
+}
 
 /* Parse the options `allowed` (all of `required` must be given) and
  * exactly npos positional arguments. */
@@ -87,6 +125,9 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		{ "out", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "since", required_argument, NULL, 'F' },
+		{ "until", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +136,8 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		{ 'k', OPT_KEY, "--key" }, { 'p', OPT_PASS, "--passphrase-file" },
 		{ 'm', OPT_MSG, "--message-file" }, { 'o', OPT_OUT, "--out" },
 		{ 'j', OPT_JSON, "--json" }, { 's', OPT_STATS, "--stats" },
+		{ 'S', OPT_STATE, "--state" }, { 'F', OPT_SINCE, "--since" },
+		{ 'U', OPT_UNTIL, "--until" },
 	};
 	unsigned seen = 0;
 	size_t i;
@@ -121,12 +164,22 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		case 'm': o->message = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 's': o->stats = 1; break;
+		case 'S': o->filter.state = optarg; break;
+		case 'F': o->filter.since = optarg; break;
+		case 'U': o->filter.until = optarg; break;
 		default: o->json = 1; break;
 		}
 	}
 	for (i = 0; i < sizeof map / sizeof map[0]; i++)
 		if ((required & map[i].bit) && !(seen & map[i].bit))
 			return cli_usage(usage, "%s is required", map[i].name);
+	if (o->filter.state != NULL && !casecmd_valid_state(o->filter.state))
+		return cli_usage(usage, "unknown state '%s'", o->filter.state);
+	if ((o->filter.since != NULL && !casecmd_valid_date(o->filter.since)) ||
+	    (o->filter.until != NULL && !casecmd_valid_date(o->filter.until)))
+		return cli_usage(usage, "dates are YYYY-MM-DD");
+	if (allowed & OPT_STATE)
+		o->filter.key = o->key;
 	if (argc - optind != npos)
 		return cli_usage(usage, "expected %d argument%s", npos,
 		                 npos == 1 ? "" : "s");
@@ -348,23 +401,53 @@ static long long casecmd_int(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+/* Bytes for a person: "812 B", "3.4 KiB", "1.0 GiB". */
+static const char *casecmd_human(uint64_t n, char buf[16])
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, 16, "%llu B", (unsigned long long)n);
+	else
+		snprintf(buf, 16, "%.1f %s", v, unit[u]);
+	return buf;
+}
+
+/* The key of a case as keygen and fingerprint print it; catalogs from
+ * before version 2 know only the hex id. */
+static const char *casecmd_key(json_t *r, char buf[CLI_SAFE_MAX])
+{
+	const char *fp = json_string_value(json_object_get(r, "key_fp"));
+
+	return cli_safe(fp != NULL ? fp : json_string_value(
+	                json_object_get(r, "key_id")), buf);
+}
+
 st_t casecmd_list(int argc, char **argv)
 {
 	char safe[CLI_SAFE_MAX], safe2[CLI_SAFE_MAX], safe3[CLI_SAFE_MAX];
+	char size[16], files[24];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *rows = NULL, *r;
 	size_t i;
 	st_t st;
 
-	st = casecmd_parse(argc, argv, list_usage, OPT_CASES | OPT_JSON,
+	st = casecmd_parse(argc, argv, list_usage, OPT_CASES | OPT_JSON |
+	                   OPT_STATE | OPT_SINCE | OPT_UNTIL | OPT_KEY,
 	                   OPT_CASES, 0, &o);
 	if (st != ST_OK || o.help)
 		return st;
 	st = casecmd_catalog(o.cases, &cat);
 	if (st != ST_OK)
 		return st;
-	st = catalog_list(cat, &rows);
+	st = catalog_list(cat, &o.filter, &rows);
 	if (st != ST_OK) {
 		cli_fail(st, "cannot read the catalog");
 		goto cleanup;
@@ -373,28 +456,77 @@ st_t casecmd_list(int argc, char **argv)
 		st = casecmd_print_json(rows);
 		goto cleanup;
 	}
-	printf("%-11s %-9s %-10s %12s %5s %-16s %s\n", "case", "state",
-	       "received", "bytes", "files", "key", "reply");
-	json_array_foreach(rows, i, r)
-		printf("case-%06lld %-9s %-10s %12lld %5lld %-16s %s\n",
+	if (json_array_size(rows) == 0) {
+		fprintf(stderr, "no cases%s\n", o.filter.state != NULL ||
+		        o.filter.since != NULL || o.filter.until != NULL ||
+		        o.filter.key != NULL ? " match" : "");
+		goto cleanup;
+	}
+	printf("%-11s %-9s %-10s %10s %-6s %-5s %s\n", "case", "state",
+	       "received", "size", "files", "reply", "key");
+	json_array_foreach(rows, i, r) {
+		if (casecmd_int(r, "risky") > 0)
+			snprintf(files, sizeof files, "%lld!%lld",
+			         casecmd_int(r, "nfiles"), casecmd_int(r, "risky"));
+		else
+			snprintf(files, sizeof files, "%lld", casecmd_int(r, "nfiles"));
+		printf("case-%06lld %-9s %-10s %10s %-6s %-5s %s\n",
 		       casecmd_int(r, "id"), casecmd_safe(r, "state", safe),
 		       casecmd_safe(r, "received", safe2),
-		       casecmd_int(r, "content_size"), casecmd_int(r, "nfiles"),
-		       casecmd_safe(r, "key_id", safe3),
-		       casecmd_int(r, "can_reply") ? "yes" : "no");
+		       casecmd_human((uint64_t)casecmd_int(r, "content_size"), size),
+		       files, casecmd_int(r, "can_reply") ? "yes" : "no",
+		       casecmd_key(r, safe3));
+	}
 cleanup:
 	json_decref(rows);
 	catalog_close(cat);
 	return st;
 }
 
+/* The testimony of a case, from its folder, sanitized; at most
+ * CASECMD_SHOW_TEXT bytes, with a pointer to the rest. */
+#define CASECMD_SHOW_TEXT ((size_t)1 << 20)
+static void casecmd_show_text(const char *folder)
+{
+	char path[PATH_MAX], *clean = NULL, safe[CLI_SAFE_MAX];
+	uint8_t *text;
+	size_t got = 0;
+	struct stat sb;
+	int fd = -1;
+
+	if (snprintf(path, sizeof path, "%s/%s", folder, CASE_TEXT_NAME) <
+	    (int)sizeof path)
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	text = malloc(CASECMD_SHOW_TEXT);
+	if (fd < 0 || fstat(fd, &sb) != 0 || text == NULL ||
+	    fsio_read_full(fd, text, CASECMD_SHOW_TEXT, &got) != ST_OK ||
+	    term_clean((const char *)text, got, TERM_LINES, &clean) != ST_OK) {
+		printf("(cannot read '%s')\n", cli_safe(path, safe));
+		goto cleanup;
+	}
+	fputs(clean, stdout);
+	if (got > 0 && text[got - 1] != '\n')
+		putchar('\n');
+	if ((uint64_t)sb.st_size > got)
+		printf("(the first %zu of %llu bytes; all of it is in '%s')\n", got,
+		       (unsigned long long)sb.st_size, cli_safe(path, safe));
+cleanup:
+	if (text != NULL) {
+		sodium_memzero(text, CASECMD_SHOW_TEXT);
+		free(text);
+	}
+	free(clean);
+	if (fd >= 0)
+		close(fd);
+}
+
 st_t casecmd_show(int argc, char **argv)
 {
-	char safe[CLI_SAFE_MAX];
+	char safe[CLI_SAFE_MAX], size[16], folder[PATH_MAX];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *c = NULL, *f;
-	const char *key;
+	const char *key, *flags, *kind;
 	json_t *v;
 	long long id;
 	size_t i;
@@ -414,10 +546,15 @@ st_t casecmd_show(int argc, char **argv)
 		cli_fail(st, "case '%s'", o.pos[0]);
 		goto cleanup;
 	}
+	snprintf(folder, sizeof folder, "%s/case-%06lld", o.cases, id);
 	if (o.json) {
+		json_object_set_new(c, "folder", json_string(folder));
 		st = casecmd_print_json(c);
 		goto cleanup;
 	}
+	printf("%-14s ", "folder");
+	cli_puts(stdout, folder, 0);
+	putchar('\n');
 	json_object_foreach(c, key, v) {
 		if (json_is_string(v)) {
 			printf("%-14s ", key);
@@ -429,9 +566,18 @@ st_t casecmd_show(int argc, char **argv)
 	}
 	printf("files:\n");
 	json_array_foreach(json_object_get(c, "files"), i, f) {
-		printf("  %s  %12lld  ", casecmd_safe(f, "sha256", safe),
-		       casecmd_int(f, "size"));
+		flags = json_string_value(json_object_get(f, "flags"));
+		kind = json_string_value(json_object_get(f, "kind"));
+		printf("  %s %s %10s  %-10s ", flags != NULL && *flags != '\0' ?
+		       "RISK" : "    ", casecmd_safe(f, "sha256", safe),
+		       casecmd_human((uint64_t)casecmd_int(f, "size"), size),
+		       kind != NULL && *kind != '\0' ? kind : "-");
 		cli_puts(stdout, json_string_value(json_object_get(f, "path")), 0);
+		if (flags != NULL && *flags != '\0') {
+			fputs("  (", stdout);
+			cli_puts(stdout, flags, 0);
+			fputs(")", stdout);
+		}
 		putchar('\n');
 	}
 	printf("notes:\n");
@@ -440,6 +586,8 @@ st_t casecmd_show(int argc, char **argv)
 		cli_puts(stdout, json_string_value(json_object_get(f, "text")), 0);
 		putchar('\n');
 	}
+	printf("testimony:\n");
+	casecmd_show_text(folder);
 cleanup:
 	json_decref(c);
 	catalog_close(cat);
@@ -493,21 +641,22 @@ st_t casecmd_state(int argc, char **argv)
 
 st_t casecmd_search(int argc, char **argv)
 {
-	char safe[CLI_SAFE_MAX];
+	char safe[CLI_SAFE_MAX], safe2[CLI_SAFE_MAX];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *rows = NULL, *r;
 	size_t i;
 	st_t st;
 
-	st = casecmd_parse(argc, argv, search_usage, OPT_CASES | OPT_JSON,
+	st = casecmd_parse(argc, argv, search_usage, OPT_CASES | OPT_JSON |
+	                   OPT_STATE | OPT_SINCE | OPT_UNTIL | OPT_KEY,
 	                   OPT_CASES, 1, &o);
 	if (st != ST_OK || o.help)
 		return st;
 	st = casecmd_catalog(o.cases, &cat);
 	if (st != ST_OK)
 		return st;
-	st = catalog_search(cat, o.pos[0], &rows);
+	st = catalog_search(cat, o.pos[0], &o.filter, &rows);
 	if (st == ST_USAGE) {
 		cli_usage(search_usage, "nothing to search for");
 		goto cleanup;
@@ -521,14 +670,15 @@ st_t casecmd_search(int argc, char **argv)
 		goto cleanup;
 	}
 	json_array_foreach(rows, i, r) {
-		printf("case-%06lld %-9s ", casecmd_int(r, "id"),
-		       casecmd_safe(r, "state", safe));
+		printf("case-%06lld %-9s %s  ", casecmd_int(r, "id"),
+		       casecmd_safe(r, "state", safe),
+		       casecmd_safe(r, "received", safe2));
 		cli_puts(stdout, json_string_value(json_object_get(r, "snippet")),
 		         0);
 		putchar('\n');
 	}
 	if (json_array_size(rows) == 0)
-		fprintf(stderr, "no match\n");
+		fprintf(stderr, "no matches for '%s'\n", cli_safe(o.pos[0], safe));
 cleanup:
 	json_decref(rows);
 	catalog_close(cat);
