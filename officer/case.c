@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <jansson.h>
+#include "classify.h"
 #include "enc.h"
 #include "env.h"
 #include "fsio.h"
@@ -49,6 +50,7 @@ typedef struct {
 	uint64_t written;
 	uint64_t kicked;       /* bytes handed to writeback so far */
 	char sha256[CATALOG_HASH_HEX]; /* set by the hashing thread */
+	classify_result cls;   /* what the stored bytes are */
 	int done;
 } case_part;
 
@@ -238,6 +240,8 @@ static st_t case_on_manifest(void *ctx, const manifest *m)
 	snprintf(j->parts[0].name, sizeof j->parts[0].name, "%s", CASE_TEXT_NAME);
 	snprintf(j->parts[0].path, sizeof j->parts[0].path, "%s", CASE_TEXT_NAME);
 	j->parts[0].type = "text/plain";
+	j->parts[0].cls.kind = "text";
+	j->parts[0].cls.exts = "txt";
 	j->parts[0].size = m->text_size;
 	for (i = 0; i < m->nfiles; i++) {
 		/* manifest_decode sanitized it already; a second pass costs
@@ -257,16 +261,29 @@ static st_t case_on_manifest(void *ctx, const manifest *m)
 	return ST_OK;
 }
 
+/* The k-th name to try for `name`: itself, then " (2)", " (3)"...
+ * before its extension. */
+static void case_variant(const char *name, int k, char out[CASE_STORED_MAX])
+{
+	const char *dot = strrchr(name, '.');
+	size_t stem = dot != NULL && dot != name ? (size_t)(dot - name) :
+	              strlen(name);
+
+	if (k == 1)
+		snprintf(out, CASE_STORED_MAX, "%s", name);
+	else
+		snprintf(out, CASE_STORED_MAX, "%.*s (%d)%s", (int)stem, name, k,
+		         name + stem);
+}
+
 /* Create the output file of part idx. An attachment whose name is taken
  * gets " (2)", " (3)"... before its extension: nothing is overwritten. */
 static st_t case_create_part(case_job *j, size_t idx)
 {
 	case_part *p = &j->parts[idx];
 	char stored[CASE_STORED_MAX];
-	const char *dot;
 	int k, fd = -1, flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	                        O_CLOEXEC;
-	size_t stem;
 
 	if (idx == 0) {
 		fd = openat(j->dirfd, CASE_TEXT_NAME, flags, 0600);
@@ -275,15 +292,8 @@ static st_t case_create_part(case_job *j, size_t idx)
 		j->curfd = fd;
 		return ST_OK;
 	}
-	dot = strrchr(p->name, '.');
-	stem = dot != NULL && dot != p->name ? (size_t)(dot - p->name) :
-	       strlen(p->name);
 	for (k = 1; k <= CASE_NAME_TRIES && fd < 0; k++) {
-		if (k == 1)
-			snprintf(stored, sizeof stored, "%s", p->name);
-		else
-			snprintf(stored, sizeof stored, "%.*s (%d)%s", (int)stem,
-			         p->name, k, p->name + stem);
+		case_variant(p->name, k, stored);
 		fd = openat(j->filesfd, stored, flags, 0600);
 		if (fd < 0 && errno != EEXIST)
 			return fsio_errno_status(errno);
@@ -295,6 +305,42 @@ static st_t case_create_part(case_job *j, size_t idx)
 	snprintf(p->path, sizeof p->path, "%s/%s", CASE_FILES_DIR, stored);
 	j->curfd = fd;
 	return ST_OK;
+}
+
+/* Classify a complete attachment by its bytes and, when its extension
+ * does not match them, rename it (classify_name: "photo.jpg" holding a
+ * program becomes "photo.jpg.bin"). Nothing is ever run or opened by
+ * another program. */
+static st_t case_classify_part(case_job *j, case_part *p)
+{
+	const char *stored = p->path + sizeof CASE_FILES_DIR;
+	char want[CASE_STORED_MAX], name[CASE_STORED_MAX];
+	int fd, k;
+	st_t st;
+
+	fd = openat(j->filesfd, stored, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fsio_errno_status(errno);
+	st = classify_fd(fd, p->size, &p->cls);
+	close(fd);
+	if (st != ST_OK)
+		return st;
+	classify_name(&p->cls, p->name, want, sizeof want);
+	if (strcmp(want, p->name) == 0)
+		return ST_OK;
+	for (k = 1; k <= CASE_NAME_TRIES; k++) {
+		case_variant(want, k, name);
+		if (renameat2(j->filesfd, stored, j->filesfd, name,
+		              RENAME_NOREPLACE) == 0) {
+			snprintf(p->path, sizeof p->path, "%s/%s", CASE_FILES_DIR,
+			         name);
+			return ST_OK;
+		}
+		if (errno != EEXIST)
+			return fsio_errno_status(errno);
+	}
+	j->why = "too many attachments with the same name";
+	return ST_BADDATA;
 }
 
 /* Map a parser part number to our index, opening its file if needed. */
@@ -407,6 +453,8 @@ static st_t case_on_part_end(void *ctx, int part)
 	j->curfd = -1;
 	j->cur = -2;
 	cp->done = 1;
+	if (st == ST_OK && idx > 0)
+		st = case_classify_part(j, cp);
 	return st == ST_OK ? case_add_seg(j, NULL, 0, idx, 1) : st;
 }
 
@@ -639,10 +687,13 @@ static json_t *case_manifest_json(const case_job *j, const catalog_case *cc)
 		return NULL;
 	}
 	for (i = 1; i < j->nparts; i++) {
-		f = json_pack("{s:s, s:s, s:I, s:s, s:s}", "name", j->parts[i].name,
-		              "path", j->parts[i].path,
+		f = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "name",
+		              j->parts[i].name, "path", j->parts[i].path,
 		              "size", (json_int_t)j->parts[i].size,
-		              "type", j->parts[i].type, "sha256", j->parts[i].sha256);
+		              "type", j->parts[i].type,
+		              "kind", j->parts[i].cls.kind,
+		              "flags", j->parts[i].cls.flags,
+		              "sha256", j->parts[i].sha256);
 		if (f == NULL || json_array_append_new(files, f) != 0) {
 			json_decref(doc);
 			return NULL;
@@ -708,6 +759,8 @@ static st_t case_commit(case_job *j, catalog_case *cc, case_outcome *outcome,
 		files[i].path = j->parts[i].path;
 		files[i].size = j->parts[i].size;
 		files[i].type = j->parts[i].type;
+		files[i].kind = j->parts[i].cls.kind;
+		files[i].flags = j->parts[i].cls.flags;
 		memcpy(files[i].sha256, j->parts[i].sha256, CATALOG_HASH_HEX);
 	}
 	cc->files = files;

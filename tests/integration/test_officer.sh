@@ -66,8 +66,9 @@ expect_exit 65 "malformed public key refused" "$OFFICER" fingerprint bad.pub
 # --- submissions
 printf 'They took my brother at the river checkpoint on Tuesday.\n' >text1
 printf 'The market burned down after the raid.\n' >text2
-head -c 3000000 /dev/urandom >video.mp4
-printf 'PDFDATA' >doc.pdf
+# real magic numbers: open keeps an extension only when the content matches
+{ printf '\0\0\0\030ftypmp42\0\0\0\0mp42isom'; head -c 3000000 /dev/urandom; } >video.mp4
+printf '%%PDF-1.4\n%%%%EOF\n' >doc.pdf
 printf 'x' >tiny
 mkdir in
 expect_exit 0 "seal submission 1" "$MKENV" --bundle bundle.txt --out in/a1.env \

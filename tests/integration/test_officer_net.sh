@@ -30,8 +30,8 @@ start_server "$T/data" --officer-key auth/auth.pub || { not_ok "server start"; e
 # --- two submissions through the real client
 printf 'Testimony one: soldiers at the river.\n' >text1
 printf 'Testimony two: the market fire.\n' >text2
-head -c 2500000 /dev/urandom >clip.mp4
-printf 'scan' >scan.pdf
+{ printf '\0\0\0\030ftypmp42\0\0\0\0mp42isom'; head -c 2500000 /dev/urandom; } >clip.mp4
+printf '%%PDF-1.4 scan\n' >scan.pdf
 submit() { # TEXT RECEIPTFILE FILES...
 	local text=$1 rf=$2
 	shift 2
