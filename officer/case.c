@@ -101,6 +101,8 @@ typedef struct case_job {
 	uint8_t *text;         /* first CASE_FTS_MAX bytes, for the index */
 	size_t text_len, text_cap;
 	const char *why;       /* what went wrong, for the quarantine */
+	case_io *io;           /* progress out, or NULL */
+	uint64_t env_size;     /* for progress */
 } case_job;
 
 /* mkdirat (EEXIST allowed when !fresh) and open it without following a
@@ -561,6 +563,9 @@ static st_t case_read_batches(case_job *j, case_pipe *pp, int fd,
 		pp->full[slot] = 1;
 		pthread_cond_broadcast(&pp->cv);
 		pthread_mutex_unlock(&pp->mu);
+		if (j->io != NULL && j->io->progress != NULL)
+			j->io->progress(j->io->ctx, header_len + (first + count) *
+			                (uint64_t)ENV_SLOT, j->env_size);
 	}
 	if (st != ST_OK) {
 		pthread_mutex_lock(&pp->mu);
@@ -647,7 +652,7 @@ static st_t case_sync_parts(case_job *j)
 static int case_bad_envelope(st_t st)
 {
 	return st == ST_BADDATA || st == ST_VERSION || st == ST_DECRYPT ||
-	       st == ST_NOKEY || st == ST_MISMATCH || st == ST_TOOBIG;
+	       st == ST_MISMATCH || st == ST_TOOBIG;
 }
 
 /* What the case's manifest.json says (caller json_decref's). */
@@ -897,6 +902,44 @@ static st_t case_quarantine(case_store *cs, int dirfd, const char *name,
 	return st;
 }
 
+/* The recipients' key ids, comma-separated. */
+static void case_key_ids(const env_info *info, char out[CASE_IDS_MAX])
+{
+	size_t i, k = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < info->nrecip && i < 16; i++) {
+		if (i > 0) {
+			memcpy(out + k, ", ", 2);
+			k += 2;
+		}
+		enc_hex_encode(out + k, info->key_ids[i], KEY_ID_LEN);
+		k += 2 * KEY_ID_LEN;
+	}
+	out[k] = '\0';
+}
+
+/* 1 when two folder descriptors name the same folder. */
+static int case_same_dir(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* An envelope from quarantine opened after all (it was quarantined for
+ * a key, not damage): its .reason no longer holds. The envelope stays,
+ * as every opened envelope stays where it was read. */
+static void case_unquarantine(case_store *cs, const char *name)
+{
+	char reason[NAME_MAX + 16];
+
+	if (snprintf(reason, sizeof reason, "%s.reason", name) <
+	    (int)sizeof reason)
+		unlinkat(cs->quarfd, reason, 0);
+}
+
 /* Read and open the header; on failure j->why says what was wrong. */
 static st_t case_header(case_job *j, int fd, uint64_t size,
                         const key_secret *k, env_keys **keys,
@@ -923,6 +966,8 @@ static st_t case_header(case_job *j, int fd, uint64_t size,
 		return ST_MISMATCH;
 	}
 	st = env_open_header(hdr, info.header_len, k, keys, &stanza);
+	if (st == ST_NOKEY && j->io != NULL)
+		case_key_ids(&info, j->io->sealed_to);
 	if (st == ST_NOKEY)
 		j->why = "not encrypted to this officer's key";
 	else if (st != ST_OK)
@@ -954,8 +999,8 @@ static void case_job_release(case_job *j)
 }
 
 st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
-                        const char *name, case_outcome *outcome,
-                        long long *id)
+                        const char *name, case_io *io,
+                        case_outcome *outcome, long long *id)
 {
 	char keyid[2 * KEY_ID_LEN + 1], hash[CATALOG_HASH_HEX];
 	char opened[32], received[16], pkhex[65], mbhex[33];
@@ -974,6 +1019,7 @@ st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
 
 	memset(&j, 0, sizeof j);
 	j.cs = cs;
+	j.io = io;
 	j.dirfd = j.filesfd = j.curfd = -1;
 	j.cur = -2;
 	*outcome = CASE_FAILED;
@@ -999,6 +1045,7 @@ st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
 	if (st == ST_OK) {
 		/* read once, front to back: ask for readahead (removable media) */
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		j.env_size = (uint64_t)sb.st_size;
 		st = case_header(&j, fd, (uint64_t)sb.st_size, k, &keys, keyid,
 		                 &eh);
 	}
@@ -1057,7 +1104,17 @@ cleanup:
 	case_job_release(&j);
 	if (staged && !renamed)
 		case_rmtree(cs->stagefd, j.stage_name, 1);
-	if (st != ST_OK && case_bad_envelope(st)) {
+	if (st == ST_NOKEY) {
+		/* Not damage: sealed to another officer. Leave it untouched
+		 * on the stick for whoever holds that key. */
+		*outcome = CASE_NOT_MINE;
+	} else if (st != ST_OK && case_bad_envelope(st) &&
+	           case_same_dir(dirfd, cs->quarfd)) {
+		*outcome = CASE_QUARANTINED; /* a retry: it stays there */
+	} else if (st == ST_OK && *outcome == CASE_OPENED &&
+	           case_same_dir(dirfd, cs->quarfd)) {
+		case_unquarantine(cs, name);
+	} else if (st != ST_OK && case_bad_envelope(st)) {
 		if (case_quarantine(cs, dirfd, name, st, j.why != NULL ? j.why :
 		                    "cannot open") == ST_OK)
 			*outcome = CASE_QUARANTINED;

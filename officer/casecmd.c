@@ -24,6 +24,7 @@
 #include "key.h"
 #include "reply.h"
 #include "term.h"
+#include "tty.h"
 
 enum {
 	OPT_CASES = 1 << 0,
@@ -37,6 +38,8 @@ enum {
 	OPT_STATE = 1 << 8,
 	OPT_SINCE = 1 << 9,
 	OPT_UNTIL = 1 << 10,
+	OPT_QUIET = 1 << 11,
+	OPT_RETRY = 1 << 12,
 };
 
 typedef struct {
@@ -44,16 +47,25 @@ typedef struct {
 	catalog_filter filter; /* list and search (--key is the filter's) */
 	int json;
 	int stats;
+	int quiet;
+	int retry;        /* --retry-quarantine */
 	char **pos;       /* positional arguments */
 	int help;         /* --help was shown */
 } casecmd_opts;
 
 static const char open_usage[] =
 	"usage: intake-officer open --from DIR --cases CASES --key SECFILE\n"
-	"                           [--passphrase-file FILE] [--stats]\n"
+	"                           [--passphrase-file FILE] [--stats] [--quiet]\n"
+	"       intake-officer open --retry-quarantine --cases CASES --key SECFILE\n"
 	"  (air-gapped) decrypt every DIR/*.env not yet in the catalog into\n"
-	"  CASES/case-NNNNNN/; bad envelopes go to CASES/quarantine/.\n"
-	"  --stats prints time, throughput and peak memory after the unlock.\n";
+	"  CASES/case-NNNNNN/. Damaged envelopes go to CASES/quarantine/ (with\n"
+	"  a .reason file); envelopes sealed to none of this key's ids are not\n"
+	"  damaged and are left where they are, named with the key ids they\n"
+	"  are for. --retry-quarantine tries CASES/quarantine/ again (for\n"
+	"  envelopes quarantined by a wrong key before). Attachments are\n"
+	"  classified by content and never opened. On a terminal, progress is\n"
+	"  shown on stderr unless --quiet. --stats prints time, throughput\n"
+	"  and peak memory after the unlock.\n";
 static const char list_usage[] =
 	"usage: intake-officer list --cases CASES [--state STATE]\n"
 	"                           [--since DATE] [--until DATE] [--key KEY]\n"
@@ -128,6 +140,8 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		{ "state", required_argument, NULL, 'S' },
 		{ "since", required_argument, NULL, 'F' },
 		{ "until", required_argument, NULL, 'U' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "retry-quarantine", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -137,7 +151,8 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		{ 'm', OPT_MSG, "--message-file" }, { 'o', OPT_OUT, "--out" },
 		{ 'j', OPT_JSON, "--json" }, { 's', OPT_STATS, "--stats" },
 		{ 'S', OPT_STATE, "--state" }, { 'F', OPT_SINCE, "--since" },
-		{ 'U', OPT_UNTIL, "--until" },
+		{ 'U', OPT_UNTIL, "--until" }, { 'q', OPT_QUIET, "--quiet" },
+		{ 'R', OPT_RETRY, "--retry-quarantine" },
 	};
 	unsigned seen = 0;
 	size_t i;
@@ -167,6 +182,8 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		case 'S': o->filter.state = optarg; break;
 		case 'F': o->filter.since = optarg; break;
 		case 'U': o->filter.until = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'R': o->retry = 1; break;
 		default: o->json = 1; break;
 		}
 	}
@@ -292,14 +309,58 @@ static void casecmd_stats_end(double t0, size_t n, uint64_t bytes)
 	        dt > 0 ? (double)bytes / dt / 1e6 : 0.0, hwm);
 }
 
+/* What the progress line of open knows. */
+typedef struct {
+	tty_progress bar;
+	size_t i, n;            /* envelope i (0-based) of n */
+	const char *name;
+	uint64_t before, all;   /* bytes of earlier envelopes; of all */
+} casecmd_prog;
+
+/* "open 2 of 5 'a.env' 50%  all: 1.5 GiB of 4.0 GiB  37%  ..." */
+static void casecmd_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	casecmd_prog *p = ctx;
+	char line[256], bytes[128], name[48];
+
+	if (!tty_progress_due(&p->bar, 0))
+		return;
+	term_clean_buf(p->name, strlen(p->name), 0, name, sizeof name);
+	tty_progress_bytes(&p->bar, p->before + done, p->all, bytes,
+	                   sizeof bytes);
+	snprintf(line, sizeof line, "open %zu of %zu '%s' %3u%%  all: %s",
+	         p->i + 1, p->n, name,
+	         (unsigned)(total > 0 && done <= total ? done * 100 / total : 0),
+	         bytes);
+	tty_progress_show(&p->bar, line);
+}
+
+/* "XXXX-...-XXXX (key id 0011223344556677)" for the key we hold. */
+static void casecmd_held(const key_secret *k, char *out, size_t cap)
+{
+	key_bundle one;
+	char fp[KEY_FP_TEXT_MAX], id[2 * KEY_ID_LEN + 1];
+	uint8_t raw[KEY_ID_LEN];
+
+	one.n = 0;
+	key_bundle_add(&one, k->pk);
+	key_bundle_fingerprint(&one, fp);
+	key_id(k->pk, raw);
+	enc_hex_encode(id, raw, sizeof raw);
+	snprintf(out, cap, "%s (key id %s)", fp, id);
+}
+
 st_t casecmd_open(int argc, char **argv)
 {
 	casecmd_opts o;
+	casecmd_prog prog;
 	case_store *cs = NULL;
 	key_secret *k = NULL;
 	case_outcome out;
-	char **names = NULL, safe[CLI_SAFE_MAX];
-	size_t n = 0, i, opened = 0, quarantined = 0;
+	case_io io;
+	char **names = NULL, safe[CLI_SAFE_MAX], held[128];
+	char qdir[PATH_MAX];
+	size_t n = 0, i, opened = 0, quarantined = 0, foreign = 0;
 	uint64_t bytes = 0;
 	double t0 = 0;
 	struct stat sb;
@@ -308,18 +369,27 @@ st_t casecmd_open(int argc, char **argv)
 	st_t st, one, worst = ST_OK;
 
 	st = casecmd_parse(argc, argv, open_usage, OPT_FROM | OPT_CASES |
-	                   OPT_KEY | OPT_PASS | OPT_STATS, OPT_FROM | OPT_CASES |
-	                   OPT_KEY, 0, &o);
+	                   OPT_KEY | OPT_PASS | OPT_STATS | OPT_QUIET |
+	                   OPT_RETRY, OPT_CASES | OPT_KEY, 0, &o);
 	if (st != ST_OK || o.help)
 		return st;
-	d = opendir(o.from);
-	if (d == NULL) {
-		st = cli_fail(ST_NOINPUT, "cannot read '%s'", o.from);
-		goto cleanup;
+	if ((o.from == NULL) == !o.retry)
+		return cli_usage(open_usage, "give either --from or "
+		                 "--retry-quarantine");
+	if (o.retry) {
+		if (snprintf(qdir, sizeof qdir, "%s/%s", o.cases,
+		             CASE_QUARANTINE) >= (int)sizeof qdir)
+			return cli_usage(open_usage, "--cases path too long");
+		o.from = qdir;
 	}
 	st = case_store_open(o.cases, &cs);
 	if (st != ST_OK) {
 		cli_fail(st, "cannot use '%s' for cases", o.cases);
+		goto cleanup;
+	}
+	d = opendir(o.from);
+	if (d == NULL) {
+		st = cli_fail(ST_NOINPUT, "cannot read '%s'", o.from);
 		goto cleanup;
 	}
 	st = casecmd_pending(d, case_store_catalog(cs), &names, &n);
@@ -334,24 +404,46 @@ st_t casecmd_open(int argc, char **argv)
 	st = cli_unlock(o.key, o.passfile, &k);
 	if (st != ST_OK)
 		goto cleanup;
+	casecmd_held(k, held, sizeof held);
+	memset(&prog, 0, sizeof prog);
+	prog.n = n;
+	for (i = 0; i < n; i++)
+		if (fstatat(dirfd(d), names[i], &sb, AT_SYMLINK_NOFOLLOW) == 0)
+			prog.all += (uint64_t)sb.st_size;
 	if (o.stats)
 		t0 = casecmd_stats_begin();
+	tty_progress_init(&prog.bar, o.quiet);
 	for (i = 0; i < n; i++) {
-		one = case_open_envelope(cs, k, dirfd(d), names[i], &out, &id);
+		memset(&io, 0, sizeof io);
+		io.progress = casecmd_progress;
+		io.ctx = &prog;
+		prog.i = i;
+		prog.name = names[i];
+		if (fstatat(dirfd(d), names[i], &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			sb.st_size = 0;
+		one = case_open_envelope(cs, k, dirfd(d), names[i], &io, &out, &id);
+		tty_progress_end(&prog.bar);
 		switch (out) {
 		case CASE_OPENED:
 			printf("case-%06lld\t%s\n", id, cli_safe(names[i], safe));
+			fflush(stdout);
 			opened++;
-			if (fstatat(dirfd(d), names[i], &sb, AT_SYMLINK_NOFOLLOW) == 0)
-				bytes += (uint64_t)sb.st_size;
+			bytes += (uint64_t)sb.st_size;
 			break;
 		case CASE_KNOWN:
 			fprintf(stderr, "'%s': already opened as case-%06lld\n",
 			        cli_safe(names[i], safe), id);
 			break;
+		case CASE_NOT_MINE:
+			fprintf(stderr, "'%s': sealed to key id %s, not to the key "
+			        "held here, %s: left in place for that officer\n",
+			        cli_safe(names[i], safe), io.sealed_to, held);
+			foreign++;
+			break;
 		case CASE_QUARANTINED:
-			fprintf(stderr, "'%s': %s: moved to quarantine\n",
-			        cli_safe(names[i], safe), st_str(one));
+			fprintf(stderr, "'%s': %s: %s\n", cli_safe(names[i], safe),
+			        st_str(one), o.retry ? "still damaged, left in "
+			        "quarantine" : "damaged, moved to quarantine");
 			quarantined++;
 			worst = ST_BADDATA;
 			break;
@@ -361,11 +453,21 @@ st_t casecmd_open(int argc, char **argv)
 			              cli_safe(names[i], safe));
 			goto cleanup;
 		}
+		prog.before += (uint64_t)sb.st_size;
 	}
 	fflush(stdout);
-	fprintf(stderr, "%zu opened, %zu quarantined\n", opened, quarantined);
+	fprintf(stderr, "%zu opened, %zu for another key (left in place), "
+	        "%zu quarantined\n", opened, foreign, quarantined);
+	if (foreign > 0)
+		fprintf(stderr, "this machine holds %s; 'intake-officer "
+		        "fingerprint' prints a key's fingerprint and key id\n",
+		        held);
 	if (o.stats)
 		casecmd_stats_end(t0, opened, bytes);
+	/* Envelopes for a colleague are normal on a shared stick; only
+	 * when none at all was ours is the key probably the wrong one. */
+	if (worst == ST_OK && opened == 0 && foreign > 0)
+		worst = ST_NOKEY;
 	st = worst;
 cleanup:
 	for (i = 0; i < n; i++)
@@ -399,24 +501,6 @@ static const char *casecmd_safe(json_t *o, const char *key,
 static long long casecmd_int(json_t *o, const char *key)
 {
 	return (long long)json_integer_value(json_object_get(o, key));
-}
-
-/* Bytes for a person: "812 B", "3.4 KiB", "1.0 GiB". */
-static const char *casecmd_human(uint64_t n, char buf[16])
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)n;
-	size_t u = 0;
-
-	while (v >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, 16, "%llu B", (unsigned long long)n);
-	else
-		snprintf(buf, 16, "%.1f %s", v, unit[u]);
-	return buf;
 }
 
 /* The key of a case as keygen and fingerprint print it; catalogs from
@@ -473,7 +557,7 @@ st_t casecmd_list(int argc, char **argv)
 		printf("case-%06lld %-9s %-10s %10s %-6s %-5s %s\n",
 		       casecmd_int(r, "id"), casecmd_safe(r, "state", safe),
 		       casecmd_safe(r, "received", safe2),
-		       casecmd_human((uint64_t)casecmd_int(r, "content_size"), size),
+		       tty_human((uint64_t)casecmd_int(r, "content_size"), size),
 		       files, casecmd_int(r, "can_reply") ? "yes" : "no",
 		       casecmd_key(r, safe3));
 	}
@@ -570,7 +654,7 @@ st_t casecmd_show(int argc, char **argv)
 		kind = json_string_value(json_object_get(f, "kind"));
 		printf("  %s %s %10s  %-10s ", flags != NULL && *flags != '\0' ?
 		       "RISK" : "    ", casecmd_safe(f, "sha256", safe),
-		       casecmd_human((uint64_t)casecmd_int(f, "size"), size),
+		       tty_human((uint64_t)casecmd_int(f, "size"), size),
 		       kind != NULL && *kind != '\0' ? kind : "-");
 		cli_puts(stdout, json_string_value(json_object_get(f, "path")), 0);
 		if (flags != NULL && *flags != '\0') {

@@ -592,8 +592,10 @@ void classify_name(const classify_result *r, const char *name, char *out,
 
 	if (cap == 0)
 		return;
-	/* no extension (or a leading dot only): nothing claims a type */
-	if (!runs && (dot == NULL || dot == name))
+	/* no extension (or a leading dot only): nothing claims a type; and
+	 * an empty file is nothing whatever its name */
+	if (!runs && (dot == NULL || dot == name ||
+	             strcmp(r->kind, "empty") == 0))
 		keep = n;
 	else if (!runs && classify_ext_in(dot + 1, strlen(dot + 1), r->exts))
 		keep = n;

@@ -32,7 +32,8 @@ static const char bundle_usage[] =
 
 static const char fingerprint_usage[] =
 	"usage: intake-officer fingerprint FILE\n"
-	"  (either machine) print the fingerprint of a public key or bundle.\n";
+	"  (either machine) print the fingerprint of a public key or bundle,\n"
+	"  and on stderr the key id of each key in it.\n";
 
 static const char auth_keygen_usage[] =
 	"usage: intake-officer auth-keygen --out DIR\n"
@@ -243,6 +244,21 @@ cleanup:
 	return st;
 }
 
+/* The key ids of a set on stderr, one a line: envelopes and open's
+ * messages name keys by id. */
+static void keycmd_print_ids(const key_bundle *b)
+{
+	uint8_t id[KEY_ID_LEN];
+	char hex[2 * KEY_ID_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		key_id(b->pk[i], id);
+		enc_hex_encode(hex, id, sizeof id);
+		fprintf(stderr, "key id: %s\n", hex);
+	}
+}
+
 st_t keycmd_fingerprint(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -268,6 +284,7 @@ st_t keycmd_fingerprint(int argc, char **argv)
 		return st;
 	key_bundle_fingerprint(&b, fp);
 	printf("%s\n", fp);
+	keycmd_print_ids(&b);
 	return ST_OK;
 }
 

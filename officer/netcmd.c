@@ -43,12 +43,13 @@
 static const char fetch_usage[] =
 	"usage: intake-officer fetch --server URL --to DIR --auth-key FILE\n"
 	"                            [--delete] [--limit-rate BYTES]\n"
-	"                            [--connections N]\n"
+	"                            [--connections N] [--quiet]\n"
 	"  (online) download every new submission into DIR/ID.env (resuming\n"
 	"  partial downloads), then mark it fetched on the server; --delete\n"
 	"  also deletes it there. --limit-rate caps bytes per second per\n"
 	"  connection; --connections (default 4, at most 16) sets how many\n"
-	"  reused connections work at once.\n";
+	"  reused connections work at once. On a terminal, progress (count\n"
+	"  and bytes of the total, percent) is shown on stderr unless --quiet.\n";
 
 static const char push_usage[] =
 	"usage: intake-officer push --server URL --from DIR --auth-key FILE\n"
@@ -60,6 +61,7 @@ typedef struct {
 	int del;
 	uint64_t rate;
 	size_t conns;
+	int quiet;
 	int help;
 } netcmd_opts;
 
@@ -74,6 +76,7 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 		{ "delete", no_argument, NULL, 'd' },
 		{ "limit-rate", required_argument, NULL, 'r' },
 		{ "connections", required_argument, NULL, 'c' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +98,8 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 			o->dir = optarg;
 		} else if (c == 'd' && is_fetch) {
 			o->del = 1;
+		} else if (c == 'q' && is_fetch) {
+			o->quiet = 1;
 		} else if (c == 'r' && is_fetch) {
 			errno = 0;
 			o->rate = strtoull(optarg, &end, 10);
@@ -185,6 +190,8 @@ typedef struct {
 	size_t next;           /* its next entry to take */
 	size_t fetched, present, failed;
 	uint64_t bytes;        /* of downloads completed this run */
+	size_t total;          /* entries listed so far */
+	uint64_t total_bytes;  /* their sizes, less what was here already */
 	tty_progress prog;
 	st_t worst;
 } netcmd_fetch_run;
@@ -214,10 +221,18 @@ static void netcmd_fail(netcmd_fetch_run *r, st_t st, const char *what,
 	pthread_mutex_unlock(&r->mu);
 }
 
+/* "fetch 3 of 10  12.5 MiB of 40.0 MiB  31%  2.1 MiB/s  0:13 left" */
 static void netcmd_draw(netcmd_fetch_run *r, uint64_t extra)
 {
-	tty_progress_draw(&r->prog, 0, r->fetched + r->present + r->failed,
-	                  json_array_size(r->list), r->bytes + extra);
+	char line[160], bytes[128];
+
+	if (!tty_progress_due(&r->prog, 0))
+		return;
+	tty_progress_bytes(&r->prog, r->bytes + extra, r->total_bytes, bytes,
+	                   sizeof bytes);
+	snprintf(line, sizeof line, "fetch %zu of %zu  %s", r->fetched +
+	         r->present + r->failed, r->total, bytes);
+	tty_progress_show(&r->prog, line);
 }
 
 static void netcmd_progress(void *ctx, uint64_t have)
@@ -405,6 +420,8 @@ static void netcmd_entry(netcmd_worker *w, json_t *e)
 		}
 		pthread_mutex_lock(&r->mu);
 		r->present++;
+		if (state == NULL || strcmp(state, "fetched") != 0)
+			r->total_bytes -= (uint64_t)size; /* nothing to download */
 		pthread_mutex_unlock(&r->mu);
 		if (state == NULL || strcmp(state, "fetched") != 0)
 			netcmd_mark(w, id);
@@ -450,6 +467,24 @@ static void *netcmd_worker_run(void *arg)
 	}
 	netcmd_flush_marks(w);
 	return NULL;
+}
+
+/* Add a page to the totals the progress line shows: entries, and the
+ * bytes of those still to download. */
+static void netcmd_count(netcmd_fetch_run *r, json_t *list)
+{
+	json_t *e, *sz;
+	const char *state;
+	size_t i;
+
+	r->total += json_array_size(list);
+	json_array_foreach(list, i, e) {
+		sz = json_object_get(e, "size");
+		state = json_string_value(json_object_get(e, "state"));
+		if (json_is_integer(sz) && json_integer_value(sz) > 0 &&
+		    (state == NULL || strcmp(state, "fetched") != 0))
+			r->total_bytes += (uint64_t)json_integer_value(sz);
+	}
 }
 
 /* Work through one page with every connection at once. */
@@ -572,7 +607,7 @@ st_t netcmd_fetch(int argc, char **argv)
 	pthread_mutex_init(&r.mu, NULL);
 	r.dirfd = r.partfd = -1;
 	r.del = o.del;
-	tty_progress_init(&r.prog);
+	tty_progress_init(&r.prog, o.quiet);
 	ws = calloc(o.conns, sizeof *ws);
 	if (ws == NULL) {
 		st = cli_fail(ST_NOMEM, "fetch");
@@ -607,6 +642,7 @@ st_t netcmd_fetch(int argc, char **argv)
 		if (json_array_size(list) == 0)
 			break;
 		r.list = list;
+		netcmd_count(&r, list);
 		netcmd_run_page(&r, ws, nw);
 		r.list = NULL;
 		if (r.failed > 0)
