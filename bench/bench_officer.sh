@@ -23,7 +23,7 @@ cd "$T" || exit 1
 now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
 
-printf 'bench passphrase\n' >pass
+printf 'a bench passphrase, not a real one\n' >pass
 "$OFFICER" keygen --out k --passphrase-file pass >/dev/null 2>&1 &&
 	"$OFFICER" bundle k/officer.pub --out bundle.txt >/dev/null 2>&1 &&
 	"$OFFICER" auth-keygen --out auth >/dev/null 2>&1 || { echo "bench_officer: key setup failed"; exit 1; }

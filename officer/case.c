@@ -113,7 +113,10 @@ static st_t case_subdir(int parent, const char *name, int fresh, int *fd)
 		return fsio_errno_status(errno);
 	*fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	                           O_CLOEXEC);
-	return *fd < 0 ? fsio_errno_status(errno) : ST_OK;
+	if (*fd < 0)
+		return fsio_errno_status(errno);
+	/* 0700 even if it existed with a wider mode */
+	return fchmod(*fd, 0700) == 0 ? ST_OK : ST_PERM;
 }
 
 /* Remove a folder we made (and what is in it), never following links. */
@@ -169,6 +172,12 @@ st_t case_store_open(const char *path, case_store **out)
 	cs->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cs->fd < 0) {
 		st = fsio_errno_status(errno);
+		goto cleanup;
+	}
+	/* The cases are testimony: 0700 whatever the umask made it or it
+	 * was before. */
+	if (fchmod(cs->fd, 0700) != 0) {
+		st = ST_PERM;
 		goto cleanup;
 	}
 	st = case_subdir(cs->fd, CASE_STAGING, 0, &cs->stagefd);

@@ -2,10 +2,16 @@
  * bound parameters; results leave this file as jansson values. */
 #include "catalog.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include "enc.h"
+#include "fsio.h"
 #include "stem.h"
 
 /* 1: the first catalog; 2: stemmed search over testimony, notes and
@@ -224,6 +230,35 @@ static st_t catalog_migrate(catalog *c, int version)
 	return st;
 }
 
+/* The catalog holds testimony: catalog.db (created here, before sqlite
+ * would make it 0644 under a usual umask) and its -wal and -shm files,
+ * which sqlite creates with the database's mode, are 0600 whatever
+ * existed before. */
+static st_t catalog_private(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char p[4096];
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		if (snprintf(p, sizeof p, "%s%s", path, suffix[i]) >= (int)sizeof p)
+			return ST_USAGE;
+		fd = open(p, O_RDWR | O_NOFOLLOW | O_CLOEXEC |
+		          (i == 0 ? O_CREAT : 0), 0600);
+		if (fd < 0 && (i > 0 && errno == ENOENT))
+			continue;
+		if (fd < 0)
+			return fsio_errno_status(errno);
+		if (fchmod(fd, 0600) != 0) {
+			close(fd);
+			return ST_PERM;
+		}
+		close(fd);
+	}
+	return ST_OK;
+}
+
 st_t catalog_open(const char *path, catalog **out)
 {
 	catalog *c;
@@ -232,6 +267,9 @@ st_t catalog_open(const char *path, catalog **out)
 	st_t st;
 
 	*out = NULL;
+	st = catalog_private(path);
+	if (st != ST_OK)
+		return st;
 	c = calloc(1, sizeof *c);
 	if (c == NULL)
 		return ST_NOMEM;

@@ -27,8 +27,19 @@ st_t cli_usage(const char *usage, const char *fmt, ...)
  * passphrase is wiped before return. Reports its own errors. */
 st_t cli_unlock(const char *secfile, const char *passfile, key_secret **out);
 
-/* Create a directory (mode 0700) unless it already exists as a directory. */
+/* Create a folder and any missing parent, each 0700, unless it already
+ * exists as a folder. On failure errno says why (for cli_fail_sys). */
 st_t cli_mkdir(const char *path);
+
+/* As cli_fail, with strerror(errno) (the real cause) instead of the
+ * status message; returns st. */
+st_t cli_fail_sys(st_t st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Say what was wrong with a passphrase tty_passphrase refused, in words:
+ * the two differ, empty, too long, the file readable by others or
+ * missing, no terminal. Returns st. */
+st_t cli_pass_fail(st_t st, const char *passfile);
 
 /* Create path (O_EXCL|O_NOFOLLOW, `mode`), write buf, fsync. ST_EXISTS
  * if it exists; a partly written file is removed. */

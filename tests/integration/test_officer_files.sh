@@ -11,7 +11,7 @@ MKENV=$B/tools/off_mkenv
 umask 077
 cd "$T" || exit 1
 
-printf 'pass\n' >pass
+printf 'a long test passphrase, not real\n' >pass
 "$OFFICER" keygen --out k --passphrase-file pass >/dev/null 2>&1
 check "setup: key" test -s k/officer.pub
 

@@ -14,7 +14,7 @@ cd "$T" || exit 1
 
 printf 'officer one passphrase\n' >pass1
 "$OFFICER" keygen --out k1 --passphrase-file pass1 >/dev/null 2>&1 &&
-	printf 'p2\n' >pass2 &&
+	printf 'second net officer passphrase\n' >pass2 &&
 	"$OFFICER" keygen --out k2 --passphrase-file pass2 >/dev/null 2>&1 &&
 	"$OFFICER" bundle k1/officer.pub k2/officer.pub --out bundle.txt >fp 2>/dev/null
 check "officer keys and bundle" test -s bundle.txt

@@ -10,7 +10,7 @@ MKENV=$B/tools/off_mkenv
 umask 077
 cd "$T" || exit 1
 
-printf 'pass\n' >pass
+printf 'a long test passphrase, not real\n' >pass
 "$OFFICER" keygen --out k --passphrase-file pass >fp 2>/dev/null
 check "setup: key" test -s k/officer.pub
 printf 'Моего сына держали в подвале в Луганске. Ещё двое пропали.\n' >t1

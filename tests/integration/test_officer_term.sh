@@ -32,7 +32,7 @@ clean() { # DESC: neither out nor err holds a raw sequence
 	fi
 }
 
-printf 'pass\n' >pass
+printf 'a long test passphrase, not real\n' >pass
 "$OFFICER" keygen --out k --passphrase-file pass >/dev/null 2>&1
 check "setup: key" test -s k/officer.pub
 printf "в подвале $EVIL_RAW конец\n" >text
