@@ -39,25 +39,32 @@
 #define NETCMD_MAX_PAGES 100000 /* a server that never ends its list */
 #define NETCMD_MAX_CONN 16
 #define NETCMD_CONN 4        /* connections by default */
+#define NETCMD_TOR "socks5h://127.0.0.1:9050" /* as intake-submit --tor */
 
 static const char fetch_usage[] =
 	"usage: intake-officer fetch --server URL --to DIR --auth-key FILE\n"
 	"                            [--delete] [--limit-rate BYTES]\n"
 	"                            [--connections N] [--quiet]\n"
+	"                            [--tor | --proxy URL]\n"
 	"  (online) download every new submission into DIR/ID.env (resuming\n"
 	"  partial downloads), then mark it fetched on the server; --delete\n"
 	"  also deletes it there. --limit-rate caps bytes per second per\n"
 	"  connection; --connections (default 4, at most 16) sets how many\n"
 	"  reused connections work at once. On a terminal, progress (count\n"
-	"  and bytes of the total, percent) is shown on stderr unless --quiet.\n";
+	"  and bytes of the total, percent) is shown on stderr unless --quiet.\n"
+	"  --tor connects through Tor (socks5h://127.0.0.1:9050), --proxy\n"
+	"  through socks5h://, socks4a://, http:// or https://; an .onion\n"
+	"  server needs one; plain http:// only to this machine or an .onion.\n";
 
 static const char push_usage[] =
 	"usage: intake-officer push --server URL --from DIR --auth-key FILE\n"
+	"                           [--tor | --proxy URL]\n"
 	"  (online) post each DIR/*.reply to its mailbox; posted replies move\n"
-	"  to DIR/sent/.\n";
+	"  to DIR/sent/. --tor and --proxy as for fetch.\n";
 
 typedef struct {
-	const char *server, *dir, *authkey;
+	const char *server, *dir, *authkey, *proxy;
+	int tor;
 	int del;
 	uint64_t rate;
 	size_t conns;
@@ -77,6 +84,8 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 		{ "limit-rate", required_argument, NULL, 'r' },
 		{ "connections", required_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "tor", no_argument, NULL, 'T' },
+		{ "proxy", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -100,6 +109,10 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 			o->del = 1;
 		} else if (c == 'q' && is_fetch) {
 			o->quiet = 1;
+		} else if (c == 'T') {
+			o->tor = 1;
+		} else if (c == 'P') {
+			o->proxy = optarg;
 		} else if (c == 'r' && is_fetch) {
 			errno = 0;
 			o->rate = strtoull(optarg, &end, 10);
@@ -122,6 +135,31 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 	if (o->server == NULL || o->dir == NULL || o->authkey == NULL)
 		return cli_usage(usage, "--server, %s and --auth-key are required",
 		                 is_fetch ? "--to" : "--from");
+	if (o->tor) {
+		if (o->proxy != NULL && strcmp(o->proxy, NETCMD_TOR) != 0)
+			return cli_usage(usage, "--tor and --proxy name different "
+			                 "proxies: choose one");
+		o->proxy = NETCMD_TOR;
+	}
+	return ST_OK;
+}
+
+/* A client for the server with the options' proxy and rate; reports
+ * its own errors. */
+static st_t netcmd_net(const netcmd_opts *o, const uint8_t *sk, net **n)
+{
+	const char *why = NULL;
+	st_t st;
+
+	st = net_new(o->server, sk, n);
+	if (st != ST_OK)
+		return cli_fail(st, "bad server URL '%s'", o->server);
+	st = net_set_proxy(*n, o->proxy, &why);
+	if (st != ST_OK) {
+		fprintf(stderr, CLI_PROG ": %s\n", why);
+		return st;
+	}
+	net_set_rate(*n, o->rate);
 	return ST_OK;
 }
 
@@ -154,10 +192,9 @@ static st_t netcmd_setup(const netcmd_opts *o, uint8_t **sk, net **n,
 	st = netcmd_authkey(o->authkey, sk);
 	if (st != ST_OK)
 		return st;
-	st = net_new(o->server, *sk, n);
+	st = netcmd_net(o, *sk, n);
 	if (st != ST_OK)
-		return cli_fail(st, "bad server URL '%s'", o->server);
-	net_set_rate(*n, o->rate);
+		return st;
 	st = cli_mkdir(o->dir);
 	if (st != ST_OK)
 		return cli_fail(st, "cannot create '%s'", o->dir);
@@ -621,11 +658,7 @@ st_t netcmd_fetch(int argc, char **argv)
 	/* one connection each, all made here before any thread starts */
 	for (; st == ST_OK && nw < o.conns; nw++) {
 		ws[nw].r = &r;
-		st = net_new(o.server, sk, &ws[nw].n);
-		if (st != ST_OK)
-			cli_fail(st, "bad server URL '%s'", o.server);
-		else
-			net_set_rate(ws[nw].n, o.rate);
+		st = netcmd_net(&o, sk, &ws[nw].n);
 	}
 	if (st != ST_OK)
 		goto cleanup;
