@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # test_client_guided.sh: intake-submit's guided mode on a real terminal
-# (a pseudo-terminal driven by tests/tools/cli_pty.py): type the text,
-# Ctrl-D, confirm the attachments, see the progress bar, get the receipt
-# and type it back (a wrong code is caught). Answering "no" sends
-# nothing. replies asks for the receipt without echoing it.
+# (a pseudo-terminal driven by tests/tools/cli_pty.py), in English: no
+# more files, type the text and one Ctrl-D, confirm the attachments, see
+# the progress bar, get the receipt and type it back (a wrong one is
+# caught), the advice at the end. An empty answer is asked again;
+# answering "no" sends nothing. replies asks for the receipt without
+# echoing it. The Russian session is test_client_guided_ru.sh.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/tools/cli_lib.sh"
 
@@ -14,23 +16,26 @@ PTY=(python3 "$TOOLS/cli_pty.py")
 CODE='(?m)^([0-9A-Z]{4}-){6}[0-9A-Z]{4}(?=\r?$)'
 head -c 3000000 /dev/urandom >"$T/photo.jpg"
 
-"${PTY[@]}" --log "$T/g1" 'expect:Ctrl-D' 'send:I was there.\nIt was dark.\n\x04' \
-	'expect:1\. photo\.jpg \(2\.9 MiB\)' 'expect:Send it now\? \[y/N\]' 'send:y\n' \
+"${PTY[@]}" --log "$T/g1" 'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' \
+	'send:I was there.\nIt was dark.\x04' \
+	'expect:1\. photo\.jpg \(2\.9 MiB\)' 'expect:Send it now\? \[yes/no\]' 'send:y\n' \
 	'expect:back to check' 'send:0000-0000-0000-0000-0000-0000-0000\n' \
-	'expect:not the same code' 'expect:back to check' "echo:$CODE" 'expect:Correct' \
-	-- $SUBMIT "${NOCONF[@]}" "$T/photo.jpg"
+	'expect:not the same receipt' 'expect:back to check' "echo:$CODE" 'expect:Correct' \
+	'expect:Close this window' -- $SUBMIT "${NOCONF[@]}" "$T/photo.jpg"
 check "guided submission exits 0" test $? -eq 0
 check "progress bar drawn" grep -aq 'sending .* of 2\.9 MiB' "$T/g1"
 check "receipt shown once" test "$(grep -acP "$CODE" "$T/g1")" -ge 1
 check "one envelope stored" test "$(cli_ids | wc -l)" -eq 1
 cli_latest "$T/stored"
 check "it opens" cli_open "$T/sec1" "$T/stored" "$T/open"
-check "typed text arrived exactly" cli_same "$T/open/text" <(printf 'I was there.\nIt was dark.\n')
+check "typed text arrived exactly (one Ctrl-D after the text ends it)" \
+	cli_same "$T/open/text" <(printf 'I was there.\nIt was dark.')
 check "attachment identical" cli_same "$T/open/file-0" "$T/photo.jpg"
 RECEIPT=$(grep -aoP "$CODE" "$T/g1" | head -n 1)
 
-"${PTY[@]}" --log "$T/g2" 'expect:Ctrl-D' 'send:never mind\n\x04' \
-	'expect:Send it now\?' 'send:n\n' -- $SUBMIT "${NOCONF[@]}" "$T/photo.jpg"
+"${PTY[@]}" --log "$T/g2" 'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' 'send:never mind\n\x04' \
+	'expect:Send it now\?' 'send:\n' 'expect:write "yes" or "no"' 'expect:Send it now\?' \
+	'send:n\n' -- $SUBMIT "${NOCONF[@]}" "$T/photo.jpg"
 check "answering no exits 1" test $? -eq 1
 check "answering no says nothing was sent" grep -aq "cancelled; nothing was sent" "$T/g2"
 check "answering no stores nothing" test "$(cli_ids | wc -l)" -eq 1
