@@ -7,7 +7,10 @@ so intake-submit's guided mode can be tested as a person would use it.
 Steps run in order: "expect:REGEX" waits (30 s at most) for REGEX in the
 output after the previous match; "send:TEXT" types TEXT (\\n and \\x04
 escapes are understood; \\x04 is Ctrl-D); "echo:REGEX" types back the
-first match of REGEX in all output so far, plus a newline. The exit
+first match of REGEX in all output so far, plus a newline; "typeback:REGEX"
+does the same the way a person copies a word receipt: the third word cut
+to its first 4 letters and, in the fifth, Cyrillic letters swapped for
+their Latin look-alikes (a base32 code is typed in lower case). The exit
 status is the command's; 99 if a step timed out. All output goes to
 --log. Python stdlib only.
 """
@@ -17,6 +20,17 @@ import re
 import select
 import sys
 import time
+
+LOOKALIKE = str.maketrans("аеорсхук", "aeopcxyk")
+
+
+def as_person_types(code):
+    words = code.decode().split()
+    if len(words) < 5:
+        return code.lower()
+    words[2] = words[2][:4]
+    words[4] = words[4].translate(LOOKALIKE)
+    return " ".join(words).encode()
 
 
 def main():
@@ -54,7 +68,7 @@ def main():
         if kind == "send":
             time.sleep(0.2)  # let the prompt settle into reading
             os.write(fd, arg.encode().decode("unicode_escape").encode("latin-1"))
-        elif kind in ("expect", "echo"):
+        elif kind in ("expect", "echo", "typeback"):
             rx = re.compile(arg.encode())
             deadline = time.time() + 30
             while True:
@@ -73,7 +87,10 @@ def main():
                 pos = m.end()
             else:
                 time.sleep(0.2)
-                os.write(fd, m.group(0) + b"\n")
+                typed = m.group(0)
+                if kind == "typeback":
+                    typed = as_person_types(typed)
+                os.write(fd, typed + b"\n")
     if status:
         os.kill(pid, 9)
     while read_some(5):

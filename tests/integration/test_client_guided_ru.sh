@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# test_client_guided_ru.sh: the guided mode as a Russian-speaking relative
+# meets it (LANG=ru_RU.UTF-8, on a pseudo-terminal driven by
+# tests/tools/cli_pty.py): a misspelt attachment path refused on the spot
+# and corrected, one path dragged in (quotes, trailing space, a space and
+# Cyrillic in it), one pasted with a backslash-escaped space, the letter,
+# "н" (unclear: asked again, the letter kept) then "д", the receipt typed
+# back as a person copies it. The real intake-officer opens what arrived,
+# and no screen of the session shows an untranslated English word.
+source "$(dirname "$0")/lib.sh"
+source "$TOP/tests/tools/cli_lib.sh"
+
+[ -x "$OFFICER" ] || { not_ok "intake-officer not built"; exit 1; }
+printf 'a test passphrase, not a real one\n' >"$T/pass"
+chmod 600 "$T/pass"
+"$OFFICER" keygen --out "$T/o1" --passphrase-file "$T/pass" >/dev/null 2>&1 &&
+FP=$("$OFFICER" bundle "$T/o1/officer.pub" --out "$T/bundle" 2>/dev/null) &&
+"$OFFICER" auth-keygen --out "$T/auth" >/dev/null 2>&1
+check "officer keys, bundle and auth key" test -s "$T/bundle" -a -n "$FP"
+mkdir -p "$T/data"
+start_server "$T/data" --officer-key "$T/auth/auth.pub" || { not_ok "server starts"; exit 1; }
+
+mkdir -p "$T/мои фото"
+head -c 300000 /dev/urandom >"$T/мои фото/снимок 1.jpg"
+head -c 5000 /dev/urandom >"$T/скан письма.pdf"
+PTY=(python3 "$TOOLS/cli_pty.py")
+# A receipt on a line of its own: 12 words, or the base32 form.
+CODE='(?m)^([^\s\x00-\x40]+( [^\s\x00-\x40]+){11}|([0-9A-Z]{4}-){6}[0-9A-Z]{4})(?=\r?$)'
+LETTER='Я была там.\nБыло темно, их увезли ночью.\n'
+
+LANG=ru_RU.UTF-8 "${PTY[@]}" --log "$T/ru" \
+	'expect:Файл 1: ' "send:$T/мои фото/снимак 1.jpg\\n" \
+	'expect:Не удаётся открыть' 'expect:Файл 1: ' "send:'$T/мои фото/снимок 1.jpg' \\n" \
+	'expect:добавлен: снимок 1\.jpg' 'expect:Файл 2: ' "send:$T/скан\\\\ письма.pdf\\n" \
+	'expect:добавлен: скан письма\.pdf' 'expect:Файл 3: ' 'send:\n' \
+	'expect:Ctrl-D' "send:$LETTER\\x04" \
+	'expect:2 файла' 'expect:Отправить сейчас\? \[да/нет\]' 'send:н\n' \
+	'expect:Напишите «да» или «нет»' 'expect:Отправить сейчас\?' 'send:д\n' \
+	'expect:Ниже ваша квитанция' 'expect:ещё раз' "typeback:$CODE" 'expect:Верно' \
+	'expect:Закройте это окно' \
+	-- $SUBMIT --no-config --keys "$T/bundle" --fingerprint "$FP" --server "$URL"
+check "guided session in Russian exits 0" test $? -eq 0
+
+expect_exit 0 "officer fetches" "$OFFICER" fetch --server "$URL" --to "$T/inbox" \
+	--auth-key "$T/auth/auth.sec"
+expect_exit 0 "intake-officer opens it" "$OFFICER" open --from "$T/inbox" --cases "$T/cases" \
+	--key "$T/o1/officer.sec" --passphrase-file "$T/pass"
+C=$T/cases/case-000001
+check "the letter arrived exactly (kept through the unclear answer)" \
+	cmp -s "$C/testimony.txt" <(printf "$LETTER")
+check "the dragged-in photo arrived" cmp -s "$C/files/снимок 1.jpg" "$T/мои фото/снимок 1.jpg"
+check "the pasted scan arrived" cmp -s "$C/files/скан письма.pdf" "$T/скан письма.pdf"
+
+# Every screen in Russian: no Latin word left once the paths, the typed
+# input, the receipt and the names of keys and programs are set aside.
+latin=$(python3 - "$T/ru" "$T" <<'PY'
+import re, sys
+out = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+out = out.replace(sys.argv[2], "")
+out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out)
+out = re.sub(r"(?mi)([0-9A-Z]{4}-){6}[0-9A-Z]{4}", "", out)
+allowed = {"Ctrl", "Enter", "intake", "submit", "jpg", "pdf"}
+words = set(re.findall(r"[A-Za-z]{2,}", out)) - allowed
+print(" ".join(sorted(words)))
+PY
+)
+check "every screen is in Russian (untranslated: ${latin:-none})" test -z "$latin"
+check "Cyrillic on the screens" grep -q 'Что делать дальше' "$T/ru"
+
+stop_server
+check "server stopped cleanly" test $? -eq 0
