@@ -33,13 +33,16 @@ static const char *i18n_from_env(void)
 	return "en";
 }
 
-/* "<folder of this program>/locale" when it holds our catalog: the build
- * tree (build/intake-submit, build/locale/) or a carried folder; else
- * the installed LOCALEDIR. */
+/* The catalogs next to this program first: "<its folder>/locale" (the
+ * build tree, or a folder carried on a USB stick) or "<its
+ * folder>/../share/locale" (installed under any prefix); else LOCALEDIR.
+ * No environment variable can point elsewhere. */
 static void i18n_dir(char *out, size_t cap)
 {
+	static const char *const rel[] = { "/locale", "/../share/locale" };
 	char exe[PATH_MAX], probe[PATH_MAX + 64];
 	ssize_t n;
+	size_t i;
 	char *slash;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -48,11 +51,15 @@ static void i18n_dir(char *out, size_t cap)
 		slash = strrchr(exe, '/');
 		if (slash != NULL) {
 			*slash = '\0';
-			snprintf(probe, sizeof(probe),
-			         "%s/locale/ru/LC_MESSAGES/" I18N_DOMAIN ".mo", exe);
-			if (access(probe, R_OK) == 0 &&
-			    (size_t)snprintf(out, cap, "%s/locale", exe) < cap)
-				return;
+			for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+				snprintf(probe, sizeof(probe),
+				         "%s%s/ru/LC_MESSAGES/" I18N_DOMAIN ".mo",
+				         exe, rel[i]);
+				if (access(probe, R_OK) == 0 &&
+				    (size_t)snprintf(out, cap, "%s%s", exe,
+				                     rel[i]) < cap)
+					return;
+			}
 		}
 	}
 	snprintf(out, cap, "%s", LOCALEDIR);

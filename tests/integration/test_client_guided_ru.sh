@@ -67,5 +67,26 @@ PY
 check "every screen is in Russian (untranslated: ${latin:-none})" test -z "$latin"
 check "Cyrillic on the screens" grep -q 'Что делать дальше' "$T/ru"
 
+# The language: LANG, LC_ALL, LANGUAGE, and --lang over all of them.
+lang_is() { # desc want(ru|en) env... -- args...
+	local desc=$1 want=$2 first
+	shift 2
+	first=$(env "$@" 2>&1 | head -n 1)
+	case $want in
+	ru) check "$desc" test "${first#вызов:}" != "$first" ;;
+	en) check "$desc" test "${first#usage:}" != "$first" ;;
+	esac
+}
+lang_is "LANG=ru_RU.UTF-8 gives Russian" ru LANG=ru_RU.UTF-8 $SUBMIT --help
+lang_is "LC_ALL=ru_RU.UTF-8 wins over LANG" ru LANG=en_US.UTF-8 LC_ALL=ru_RU.UTF-8 $SUBMIT --help
+lang_is "LANGUAGE=ru gives Russian" ru LANGUAGE=ru $SUBMIT --help
+lang_is "--lang ru over LANG=C.UTF-8" ru LANG=C.UTF-8 $SUBMIT --lang ru --help
+lang_is "--lang=en over LANG=ru_RU.UTF-8" en LANG=ru_RU.UTF-8 $SUBMIT replies --lang=en --help
+lang_is "no language set gives English" en $SUBMIT upload --help
+expect_exit 64 "--lang de is a usage error" $SUBMIT --lang de --help
+check "--lang de: says which languages there are" grep -q 'ru or en' "$T/err"
+LANG=ru_RU.UTF-8 $SUBMIT --no-config -m /dev/null >"$T/out" 2>"$T/err"
+check "an error in Russian" grep -q 'нет адреса сервера' "$T/err"
+
 stop_server
 check "server stopped cleanly" test $? -eq 0
