@@ -20,6 +20,8 @@
 #include "version.h"
 
 #define CLI_THREADS_MAX 64  /* as in the --threads message */
+#define CLI_RECEIPT_LINE 1024
+#define CLI_RECEIPT_TRIES 5
 
 void cli_err(const char *fmt, ...)
 {
@@ -378,51 +380,71 @@ cleanup:
 
 /* The receipt: a new one, or the one the submitter already has (from a
  * file or typed on the terminal, never from argv). */
+/* Typed: on a terminal, without echo, asked again after a mistake (a few
+ * times), each time saying what was wrong; from a pipe, one line. */
+static st_t cli_receipt_typed(receipt **r, const char **why)
+{
+	char *line = sodium_malloc(CLI_RECEIPT_LINE);
+	int tty = ui_is_tty(STDIN_FILENO);
+	unsigned i, tries = tty ? CLI_RECEIPT_TRIES : 1;
+	st_t st = ST_NOMEM;
+
+	if (line == NULL)
+		return ST_NOMEM;
+	for (i = 0; i < tries; i++) {
+		if (tty) {
+			fputs(_("receipt (not shown as you type): "), stderr);
+			fflush(stderr);
+		}
+		st = ui_read_line(STDIN_FILENO, line, CLI_RECEIPT_LINE, 0);
+		if (st == ST_NOINPUT || st == ST_IO)
+			break;
+		if (st == ST_OK)
+			st = receipt_parse(line, r);
+		if (st == ST_OK)
+			break;
+		st = ST_BADDATA;
+		*why = N_("that is not a valid receipt (28 letters and digits "
+		          "in groups of four); check it and try again");
+		if (i + 1 < tries)
+			fprintf(stderr, "%s\n", _(*why));
+	}
+	if (st == ST_NOINPUT)
+		*why = N_("no receipt was given");
+	sodium_free(line);
+	return st;
+}
+
 st_t cli_receipt(const cli_opts *o, int fresh, receipt **r,
-                        const char **why)
+                 const char **why)
 {
 	uint8_t *text = NULL;
 	size_t len = 0;
-	char *line = NULL;
 	st_t st;
 
 	if (fresh && o->receipt_file == NULL && !o->receipt_prompt)
 		return receipt_generate(r);
-	if (o->receipt_file != NULL) {
-		st = fsio_read_secret_file(o->receipt_file, 256, &text, &len);
-		if (st == ST_PERM) {
-			*why = N_("the receipt file may be read by other users; "
-			       "make it private (chmod 600) first");
-			goto cleanup;
-		}
-		if (st != ST_OK) {
-			*why = N_("the receipt file cannot be read");
-			goto cleanup;
-		}
-		while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
-		                   text[len - 1] == ' '))
-			text[--len] = '\0';
-		st = receipt_parse((const char *)text, r);
-	} else {
-		line = sodium_malloc(256);
-		if (line == NULL)
-			return ST_NOMEM;
-		if (ui_is_tty(STDIN_FILENO)) {
-			fputs(_("receipt code (not shown as you type): "), stderr);
-			fflush(stderr);
-		}
-		st = ui_read_line(STDIN_FILENO, line, 256, 0);
-		if (st == ST_OK)
-			st = receipt_parse(line, r);
+	if (o->receipt_file == NULL)
+		return cli_receipt_typed(r, why);
+	st = fsio_read_secret_file(o->receipt_file, CLI_RECEIPT_LINE, &text,
+	                           &len);
+	if (st == ST_PERM) {
+		*why = N_("the receipt file may be read by other users; make it "
+		          "private (chmod 600) first");
+		return st;
 	}
+	if (st != ST_OK) {
+		*why = N_("the receipt file cannot be read");
+		return st;
+	}
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
+	                   text[len - 1] == ' '))
+		text[--len] = '\0';
+	st = receipt_parse((const char *)text, r);
 	if (st != ST_OK)
-		*why = N_("that is not a valid receipt code (28 letters and digits "
-		       "in groups of four); check it and try again");
-cleanup:
-	if (text != NULL)
-		sodium_free(text);
-	if (line != NULL)
-		sodium_free(line);
+		*why = N_("that is not a valid receipt (28 letters and digits "
+		          "in groups of four); check it and try again");
+	sodium_free(text);
 	return st;
 }
 

@@ -116,6 +116,9 @@ st_t guide_attachments(int fd, compose *c)
 			fputs(_("That name is too long.\n"), stderr);
 			continue;
 		}
+		/* Ctrl-D here means "no more files", as an empty line. */
+		if (st == ST_NOINPUT)
+			break;
 		if (st != ST_OK)
 			return st;
 		st = guide_path(line, path, sizeof(path));

@@ -24,7 +24,8 @@ void guide_intro(void);
 
 /* Ask for attachments on fd, one per line, until an empty line; each is
  * added to c at once, or the person is told why not and asked again.
- * ST_NOINPUT at end of input, ST_TOOBIG past the manifest's limit. */
+ * Ctrl-D ends the list like an empty line. ST_TOOBIG past the manifest's
+ * limit, ST_IO. */
 st_t guide_attachments(int fd, compose *c);
 
 /* How to type the letter and how to finish it. */

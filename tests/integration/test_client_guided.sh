@@ -40,9 +40,10 @@ check "answering no exits 1" test $? -eq 1
 check "answering no says nothing was sent" grep -aq "cancelled; nothing was sent" "$T/g2"
 check "answering no stores nothing" test "$(cli_ids | wc -l)" -eq 1
 
-"${PTY[@]}" --log "$T/g3" 'expect:receipt code \(not shown as you type\): ' \
+"${PTY[@]}" --log "$T/g3" 'expect:receipt \(not shown as you type\): ' \
+	'send:ABCD-EFGH\n' 'expect:not a valid receipt' 'expect:receipt \(not shown as you type\): ' \
 	"send:$RECEIPT\n" 'expect:no replies yet' -- $SUBMIT replies "${NOCONF[@]}"
-check "replies on a terminal exits 0" test $? -eq 0
+check "replies on a terminal asks again after a mistyped receipt, exits 0" test $? -eq 0
 check "the typed receipt is not echoed" bash -c "! grep -aq '$RECEIPT' '$T/g3'"
 
 stop_server
