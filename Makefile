@@ -130,7 +130,7 @@ $(B)/%.a:
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^ $(if $^,,$(B)/obj/empty.o)
 
-$(B)/obj/client/i18n.o: CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+$(B)/obj/client/i18n.o: CFLAGS_ALL += -DLOCALEDIR='"$(LOCALEDIR)"'
 
 $(B)/locale/%/LC_MESSAGES/intake-submit.mo: po/%.po
 	@mkdir -p $(@D)
