@@ -380,11 +380,57 @@ cleanup:
 
 /* The receipt: a new one, or the one the submitter already has (from a
  * file or typed on the terminal, never from argv). */
+words_lang cli_words_lang(void)
+{
+	return strcmp(i18n_lang(), "ru") == 0 ? WORDS_RU : WORDS_EN;
+}
+
+const char *cli_receipt_typo(const receipt_typo *t, char *msg, size_t cap)
+{
+	char near[WORDS_NEAR * (WORDS_MAX + 2)] = "";
+	size_t i, n = 0;
+
+	switch (t->kind) {
+	case RECEIPT_TYPO_WORD:
+		for (i = 0; i < t->nnear && i < WORDS_NEAR; i++)
+			n += (size_t)snprintf(near + n, sizeof(near) - n, "%s%s",
+			                      i ? ", " : "", t->near[i]);
+		if (t->nnear > 0)
+			snprintf(msg, cap, _("word %u is not one of the receipt "
+			                     "words; did you mean: %s?"),
+			         t->position, near);
+		else
+			snprintf(msg, cap, _("word %u is not one of the receipt "
+			                     "words"), t->position);
+		break;
+	case RECEIPT_TYPO_CHECK:
+		snprintf(msg, cap, "%s", _("the words do not fit together: one "
+		                           "of them is wrong, or two are swapped"));
+		break;
+	case RECEIPT_TYPO_CODE:
+		snprintf(msg, cap, "%s", _("the code has a mistake: check it "
+		                           "letter by letter"));
+		break;
+	default:
+		snprintf(msg, cap, ngettext("that is not a receipt: a receipt is "
+		                            "12 words (or 28 letters and digits), "
+		                            "and %u word was typed",
+		                            "that is not a receipt: a receipt is "
+		                            "12 words (or 28 letters and digits), "
+		                            "and %u words were typed", t->found),
+		         t->found);
+		break;
+	}
+	return msg;
+}
+
 /* Typed: on a terminal, without echo, asked again after a mistake (a few
  * times), each time saying what was wrong; from a pipe, one line. */
 static st_t cli_receipt_typed(receipt **r, const char **why)
 {
+	static char msg[512];
 	char *line = sodium_malloc(CLI_RECEIPT_LINE);
+	receipt_typo typo;
 	int tty = ui_is_tty(STDIN_FILENO);
 	unsigned i, tries = tty ? CLI_RECEIPT_TRIES : 1;
 	st_t st = ST_NOMEM;
@@ -399,27 +445,32 @@ static st_t cli_receipt_typed(receipt **r, const char **why)
 		st = ui_read_line(STDIN_FILENO, line, CLI_RECEIPT_LINE, 0);
 		if (st == ST_NOINPUT || st == ST_IO)
 			break;
-		if (st == ST_OK)
-			st = receipt_parse(line, r);
-		if (st == ST_OK)
-			break;
+		if (st == ST_TOOBIG) {
+			*why = N_("that is too long to be a receipt");
+		} else {
+			st = receipt_parse_ex(line, r, &typo);
+			if (st != ST_BADDATA)
+				break;
+			*why = cli_receipt_typo(&typo, msg, sizeof(msg));
+		}
 		st = ST_BADDATA;
-		*why = N_("that is not a valid receipt (28 letters and digits "
-		          "in groups of four); check it and try again");
 		if (i + 1 < tries)
-			fprintf(stderr, "%s\n", _(*why));
+			fprintf(stderr, _("%s; try again\n"), _(*why));
 	}
 	if (st == ST_NOINPUT)
 		*why = N_("no receipt was given");
 	sodium_free(line);
+	sodium_memzero(&typo, sizeof(typo));
 	return st;
 }
 
 st_t cli_receipt(const cli_opts *o, int fresh, receipt **r,
                  const char **why)
 {
+	static char msg[512];
 	uint8_t *text = NULL;
 	size_t len = 0;
+	receipt_typo typo;
 	st_t st;
 
 	if (fresh && o->receipt_file == NULL && !o->receipt_prompt)
@@ -440,11 +491,11 @@ st_t cli_receipt(const cli_opts *o, int fresh, receipt **r,
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
 	                   text[len - 1] == ' '))
 		text[--len] = '\0';
-	st = receipt_parse((const char *)text, r);
-	if (st != ST_OK)
-		*why = N_("that is not a valid receipt (28 letters and digits "
-		          "in groups of four); check it and try again");
+	st = receipt_parse_ex((const char *)text, r, &typo);
+	if (st == ST_BADDATA)
+		*why = cli_receipt_typo(&typo, msg, sizeof(msg));
 	sodium_free(text);
+	sodium_memzero(&typo, sizeof(typo));
 	return st;
 }
 

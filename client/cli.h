@@ -15,6 +15,7 @@
 #include "receipt.h"
 #include "status.h"
 #include "tor.h"
+#include "words.h"
 
 enum {
 	OPT_NO_FP = 256,
@@ -105,6 +106,14 @@ st_t cli_bundle(const cli_opts *o, key_bundle *b, const char **why);
  * submitter already has (from a file or typed on the terminal, never from
  * argv). *r is the caller's to receipt_free. */
 st_t cli_receipt(const cli_opts *o, int fresh, receipt **r, const char **why);
+
+/* The word list receipts are shown in: the messages' language. */
+words_lang cli_words_lang(void);
+
+/* Why a typed receipt was refused (receipt_parse_ex's typo), in plain
+ * words, into msg (cap bytes); returns msg. Names the word's position and
+ * the nearest list words, never the typed text. */
+const char *cli_receipt_typo(const receipt_typo *t, char *msg, size_t cap);
 
 /* The overview printed by "intake-submit help". */
 void cli_usage(void);

@@ -217,18 +217,23 @@ cleanup:
 	return st;
 }
 
-/* Print the result: the receipt once, on stdout. */
-static st_t submit_result(const cli_opts *o, const receipt *r, uint64_t bytes,
-                       const char *id)
+/* Print the result: the receipt once, on stdout: its 12 words in the
+ * messages' language, then (not in the guided mode, where one form is
+ * enough to copy) the same receipt as a code. */
+static st_t submit_result(const cli_opts *o, const receipt *r, int guided,
+                          uint64_t bytes, const char *id)
 {
-	char code[RECEIPT_TEXT_MAX];
+	char code[RECEIPT_TEXT_MAX], words[RECEIPT_WORDS_MAX];
 	json_t *j = NULL;
-	st_t st = ST_OK;
+	st_t st;
 
 	receipt_format(r, code);
+	st = receipt_format_words(r, cli_words_lang(), words, sizeof(words));
+	if (st != ST_OK)
+		goto cleanup;
 	if (o->json) {
-		j = json_pack("{s:s, s:I}", "receipt", code, "bytes",
-		              (json_int_t)bytes);
+		j = json_pack("{s:s, s:s, s:I}", "receipt", code, "receipt_words",
+		              words, "bytes", (json_int_t)bytes);
 		if (j != NULL && id != NULL &&
 		    json_object_set_new(j, "upload_id", json_string(id)) != 0)
 			st = ST_NOMEM;
@@ -240,16 +245,24 @@ static st_t submit_result(const cli_opts *o, const receipt *r, uint64_t bytes,
 		else
 			putchar('\n');
 	} else {
-		cli_say(o, "%s", _("\nYour receipt is below. Write it down on "
-		                   "paper and keep it secret: with it you can read "
-		                   "the reply. It is not stored anywhere and will "
-		                   "not be shown again.\n\n"));
-		printf("%s\n", code);
+		cli_say(o, "%s", _("\nYour receipt is below: 12 words. Write them "
+		                   "down on paper and keep them secret: with them "
+		                   "you can read the reply. They are not stored "
+		                   "anywhere and will not be shown again.\n\n"));
+		printf("%s\n", words);
+		if (!guided) {
+			fflush(stdout);
+			cli_say(o, "%s", _("The same receipt as a code (either "
+			                   "form works):\n"));
+			printf("%s\n", code);
+		}
 	}
 	if (fflush(stdout) != 0)
 		st = ST_IO;
+cleanup:
 	json_decref(j);
 	sodium_memzero(code, sizeof(code));
+	sodium_memzero(words, sizeof(words));
 	return st;
 }
 
@@ -390,7 +403,7 @@ int cmd_submit(int argc, char **argv)
 	else
 		cli_say(&o, _("sent and stored: %llu bytes\n"),
 		        (unsigned long long)total);
-	st = submit_result(&o, r, total, id[0] ? id : NULL);
+	st = submit_result(&o, r, guided, total, id[0] ? id : NULL);
 	if (st == ST_OK && guided && !o.json) {
 		guide_typeback(STDIN_FILENO, r);
 		guide_farewell();

@@ -9,11 +9,14 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "cli.h"
 #include "i18n.h"
 #include "ui.h"
 
 #define GUIDE_TYPEBACK_TRIES 5
-#define GUIDE_LINE_MAX 512
+#define GUIDE_LINE_MAX 1024
+/* 12 words of 11 bits, in whole bytes */
+#define GUIDE_WORD_BYTES ((RECEIPT_WORDS * WORDS_BITS + 7) / 8)
 
 static int guide_hex(char ch)
 {
@@ -177,39 +180,107 @@ st_t guide_confirm(int fd, const compose *c, int *yes)
 	return ui_confirm(fd, _("Send it now?"), yes);
 }
 
+/* The 11-bit word number i (0-based) of a decoded word receipt. */
+static unsigned guide_word_bits(const uint8_t *b, unsigned i)
+{
+	unsigned v = 0, k, at;
+
+	for (k = 0; k < WORDS_BITS; k++) {
+		at = i * WORDS_BITS + k;
+		v = v << 1 | ((b[at / 8] >> (7 - at % 8)) & 1u);
+	}
+	return v;
+}
+
+/* Which of 12 typed words differ from the shown ones, as "3, 7" in out;
+ * the count, 0 when typed is not 12 list words. */
+static unsigned guide_diff(const char *typed, const char *shown, char *out,
+                           size_t cap)
+{
+	uint8_t a[GUIDE_WORD_BYTES], b[GUIDE_WORD_BYTES];
+	unsigned i, n = 0;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (words_decode_bits(typed, RECEIPT_WORDS, a, sizeof(a), NULL) == ST_OK &&
+	    words_decode_bits(shown, RECEIPT_WORDS, b, sizeof(b), NULL) == ST_OK) {
+		for (i = 0; i < RECEIPT_WORDS; i++) {
+			if (guide_word_bits(a, i) == guide_word_bits(b, i))
+				continue;
+			if (o < cap)
+				o += (size_t)snprintf(out + o, cap - o, "%s%u",
+				                      n ? ", " : "", i + 1);
+			n++;
+		}
+	}
+	sodium_memzero(a, sizeof(a));
+	sodium_memzero(b, sizeof(b));
+	return n;
+}
+
+/* One typed-back receipt against the shown one: 1 when it is the same;
+ * otherwise what is wrong is said, word by word where it can be. */
+static int guide_check(const char *line, const receipt *r, const char *shown)
+{
+	receipt *typed = NULL;
+	receipt_typo typo;
+	char msg[512], pos[64];
+	unsigned n;
+	int same = 0;
+	st_t st;
+
+	st = receipt_parse_ex(line, &typed, &typo);
+	if (st == ST_OK) {
+		same = sodium_memcmp(typed->secret, r->secret,
+		                     RECEIPT_SECRET_LEN) == 0;
+		receipt_free(typed);
+	}
+	if (same)
+		goto cleanup;
+	n = guide_diff(line, shown, pos, sizeof(pos));
+	if (n > 0)
+		fprintf(stderr, ngettext("Word %s is not the same as in the "
+		                         "receipt above.\n",
+		                         "Words %s are not the same as in the "
+		                         "receipt above.\n", n), pos);
+	else if (st == ST_BADDATA)
+		fprintf(stderr, "%s.\n", cli_receipt_typo(&typo, msg, sizeof(msg)));
+	else
+		fputs(_("That is not the same receipt. Look at it again above, "
+		        "carefully.\n"), stderr);
+cleanup:
+	sodium_memzero(&typo, sizeof(typo));
+	return same;
+}
+
 void guide_typeback(int fd, const receipt *r)
 {
 	char *line = sodium_malloc(GUIDE_LINE_MAX);
-	receipt *typed = NULL;
+	char *shown = sodium_malloc(RECEIPT_WORDS_MAX);
 	unsigned i;
-	int same;
 
-	if (line == NULL)
-		return;
+	if (line == NULL || shown == NULL ||
+	    receipt_format_words(r, cli_words_lang(), shown,
+	                         RECEIPT_WORDS_MAX) != ST_OK)
+		goto cleanup;
 	for (i = 0; i < GUIDE_TYPEBACK_TRIES; i++) {
 		fputs(_("\nType the receipt back to check you have it right: "),
 		      stderr);
 		fflush(stderr);
 		if (ui_read_line(fd, line, GUIDE_LINE_MAX, 1) == ST_NOINPUT)
 			break;
-		same = 0;
-		if (receipt_parse(line, &typed) == ST_OK) {
-			same = sodium_memcmp(typed->secret, r->secret,
-			                     RECEIPT_SECRET_LEN) == 0;
-			receipt_free(typed);
-			typed = NULL;
-		}
-		if (same) {
+		if (guide_check(line, r, shown)) {
 			fputs(_("Correct. Keep it safe.\n"), stderr);
 			goto cleanup;
 		}
-		fputs(_("That is not the same receipt. Look at it again above, "
-		        "carefully.\n"), stderr);
 	}
 	fputs(_("Make sure you have copied the receipt above before you close "
 	        "this window.\n"), stderr);
 cleanup:
-	sodium_free(line);
+	if (line != NULL)
+		sodium_free(line);
+	if (shown != NULL)
+		sodium_free(shown);
 }
 
 void guide_farewell(void)

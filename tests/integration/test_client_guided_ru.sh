@@ -4,8 +4,11 @@
 # tests/tools/cli_pty.py): a misspelt attachment path refused on the spot
 # and corrected, one path dragged in (quotes, trailing space, a space and
 # Cyrillic in it), one pasted with a backslash-escaped space, the letter,
-# "н" (unclear: asked again, the letter kept) then "д", the receipt typed
-# back as a person copies it. The real intake-officer opens what arrived,
+# "н" (unclear: asked again, the letter kept) then "д", the receipt in
+# words typed back: a mistyped word named with the nearest list words, two
+# swapped words named, then as a person copies it (one word cut to its
+# first 4 letters, one with Latin look-alike letters) and accepted. Later
+# she reads the officer's reply with the words she wrote down. The real intake-officer opens what arrived,
 # and no screen of the session shows an untranslated English word.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/tools/cli_lib.sh"
@@ -36,7 +39,10 @@ LANG=ru_RU.UTF-8 "${PTY[@]}" --log "$T/ru" \
 	'expect:Ctrl-D' "send:$LETTER\\x04" \
 	'expect:2 файла' 'expect:Отправить сейчас\? \[да/нет\]' 'send:н\n' \
 	'expect:Напишите «да» или «нет»' 'expect:Отправить сейчас\?' 'send:д\n' \
-	'expect:Ниже ваша квитанция' 'expect:ещё раз' "typeback:$CODE" 'expect:Верно' \
+	'expect:Ниже ваша квитанция: 12 слов' 'expect:ещё раз' "typeo:$CODE" \
+	'expect:слово 7 — не из слов квитанции; может быть: [^ ,?]+' \
+	'expect:ещё раз' "typeswap:$CODE" 'expect:Слова 2, 3 не совпадают с квитанцией выше' \
+	'expect:ещё раз' "typeback:$CODE" 'expect:Верно' \
 	'expect:Закройте это окно' \
 	-- $SUBMIT --no-config --keys "$T/bundle" --fingerprint "$FP" --server "$URL"
 check "guided session in Russian exits 0" test $? -eq 0
@@ -51,14 +57,33 @@ check "the letter arrived exactly (kept through the unclear answer)" \
 check "the dragged-in photo arrived" cmp -s "$C/files/снимок 1.jpg" "$T/мои фото/снимок 1.jpg"
 check "the pasted scan arrived" cmp -s "$C/files/скан письма.pdf" "$T/скан письма.pdf"
 
+check "the receipt is shown as 12 Russian words" grep -aqP '^(\p{Cyrillic}+ ){11}\p{Cyrillic}+\r?$' "$T/ru"
+check "the accepted receipt was typed with Latin look-alikes in a Cyrillic word" \
+	bash -c "grep -a 'ещё раз' '$T/ru' | tail -n 1 | grep -aqP '\p{Cyrillic}[aeopcxyk]|[aeopcxyk]\p{Cyrillic}'"
+
+# Later she reads the reply on a terminal, typing the words she wrote down
+# (not shown as she types), with one word cut short and look-alikes.
+WORDS=$(grep -aoP '^(\p{Cyrillic}+ ){11}\p{Cyrillic}+(?=\r?$)' "$T/ru" | head -n 1)
+printf 'Мы получили ваше письмо. Юрист свяжется с вами.\n' >"$T/reply"
+expect_exit 0 "officer writes a reply" "$OFFICER" reply case-000001 --message-file "$T/reply" \
+	--out "$T/outbox" --cases "$T/cases" --key "$T/o1/officer.sec" --passphrase-file "$T/pass"
+expect_exit 0 "officer pushes it" "$OFFICER" push --server "$URL" --from "$T/outbox" \
+	--auth-key "$T/auth/auth.sec"
+LANG=ru_RU.UTF-8 "${PTY[@]}" --log "$T/ru-replies" 'expect:квитанция \(при наборе не видна\): ' \
+	"copy:$WORDS" 'expect:Юрист свяжется с вами' \
+	-- $SUBMIT replies --no-config --keys "$T/bundle" --fingerprint "$FP" --server "$URL"
+check "she reads the reply with the words she wrote down" test $? -eq 0
+check "the words she typed are not shown" bash -c "! grep -aqF '${WORDS%% *}' '$T/ru-replies'"
+
 # Every screen in Russian: no Latin word left once the paths, the typed
 # input, the receipt and the names of keys and programs are set aside.
-latin=$(python3 - "$T/ru" "$T" <<'PY'
+latin=$(python3 - "$T" "$T/ru" "$T/ru-replies" <<'PY'
 import re, sys
-out = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
-out = out.replace(sys.argv[2], "")
+out = b"".join(open(p, "rb").read() for p in sys.argv[2:]).decode("utf-8", "replace")
+out = out.replace(sys.argv[1], "")
 out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out)
-out = re.sub(r"(?mi)([0-9A-Z]{4}-){6}[0-9A-Z]{4}", "", out)
+out = re.sub(r"(?mi)([0-9A-Z]{4}-){6,}[0-9A-Z]{4}", "", out)  # receipt, key
+out = re.sub(r"ещё раз[^\n]*", "", out)  # the receipt as typed back
 allowed = {"Ctrl", "Enter", "intake", "submit", "jpg", "pdf"}
 words = set(re.findall(r"[A-Za-z]{2,}", out)) - allowed
 print(" ".join(sorted(words)))
