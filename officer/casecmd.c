@@ -317,21 +317,24 @@ typedef struct {
 	uint64_t before, all;   /* bytes of earlier envelopes; of all */
 } casecmd_prog;
 
-/* "open 2 of 5 'a.env' 50%  all: 1.5 GiB of 4.0 GiB  37%  ..." */
+/* "open 2 of 5 'a.env' 512.0 MiB of 1.0 GiB 50%  all: 1.5 GiB of
+ * 4.0 GiB  37%  250.0 MiB/s  0:12 left" */
 static void casecmd_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	casecmd_prog *p = ctx;
-	char line[256], bytes[128], name[48];
+	char line[320], bytes[128], name[48], d[16], t[16];
 
 	if (!tty_progress_due(&p->bar, 0))
 		return;
+	if (done > total)
+		done = total;
 	term_clean_buf(p->name, strlen(p->name), 0, name, sizeof name);
 	tty_progress_bytes(&p->bar, p->before + done, p->all, bytes,
 	                   sizeof bytes);
-	snprintf(line, sizeof line, "open %zu of %zu '%s' %3u%%  all: %s",
-	         p->i + 1, p->n, name,
-	         (unsigned)(total > 0 && done <= total ? done * 100 / total : 0),
-	         bytes);
+	snprintf(line, sizeof line, "open %zu of %zu '%s' %s of %s %3u%%  "
+	         "all: %s", p->i + 1, p->n, name, tty_human(done, d),
+	         tty_human(total, t),
+	         (unsigned)(total > 0 ? done * 100 / total : 0), bytes);
 	tty_progress_show(&p->bar, line);
 }
 
