@@ -71,8 +71,6 @@ static const struct {
 	{ ST_OK, MHD_HTTP_OK },
 	{ ST_USAGE, MHD_HTTP_BAD_REQUEST },
 	{ ST_BADDATA, MHD_HTTP_BAD_REQUEST },
-	{ ST_PERM, MHD_HTTP_UNAUTHORIZED },
-	{ ST_DECRYPT, MHD_HTTP_UNAUTHORIZED },
 	{ ST_NOTFOUND, MHD_HTTP_NOT_FOUND },
 	{ ST_NOINPUT, MHD_HTTP_NOT_FOUND },
 	{ ST_CONFLICT, MHD_HTTP_CONFLICT },
@@ -166,6 +164,47 @@ static enum MHD_Result http_error_code(struct MHD_Connection *c,
 	                 code == MHD_HTTP_PRECONDITION_FAILED ? tus_hdrs : NULL);
 }
 
+/* 400 for framing a proxy in front might read differently, and close
+ * the connection: bytes after such a head are never parsed as a request. */
+static enum MHD_Result http_bad_framing(struct MHD_Connection *c, const http_req *r)
+{
+	static const char *const close_hdrs[] = { MHD_HTTP_HEADER_CONNECTION, "close", NULL };
+	const char *t = http_text(MHD_HTTP_BAD_REQUEST);
+
+	return http_send(c, r, MHD_HTTP_BAD_REQUEST,
+	                 MHD_create_response_from_buffer(strlen(t), (void *)t,
+	                                                 MHD_RESPMEM_PERSISTENT),
+	                 "text/plain; charset=utf-8", close_hdrs);
+}
+
+/* 405 with the methods the route takes (RFC 9110 §15.5.6). */
+static enum MHD_Result http_not_allowed(struct MHD_Connection *c, const http_req *r)
+{
+	static const struct {
+		http_route rt;
+		const char *allow;
+	} allow[] = {
+		{ RT_HEALTH, "GET, HEAD" },
+		{ RT_UPLOADS, "POST, OPTIONS" },
+		{ RT_UPLOAD, "HEAD, PATCH, DELETE, OPTIONS" },
+		{ RT_SUBS, "GET" },
+		{ RT_SUB, "GET, DELETE" },
+		{ RT_FETCHED, "POST" },
+		{ RT_MAILBOX, "GET, POST" },
+	};
+	const char *hdrs[] = { MHD_HTTP_HEADER_ALLOW, "", NULL };
+	const char *t = http_text(MHD_HTTP_METHOD_NOT_ALLOWED);
+	size_t i;
+
+	for (i = 0; i < sizeof allow / sizeof allow[0]; i++)
+		if (allow[i].rt == r->rt)
+			hdrs[1] = allow[i].allow;
+	return http_send(c, r, MHD_HTTP_METHOD_NOT_ALLOWED,
+	                 MHD_create_response_from_buffer(strlen(t), (void *)t,
+	                                                 MHD_RESPMEM_PERSISTENT),
+	                 "text/plain; charset=utf-8", hdrs);
+}
+
 static enum MHD_Result http_error(struct MHD_Connection *c, const http_req *r,
                                   st_t st)
 {
@@ -223,14 +262,61 @@ static void http_date(int64_t t, char out[64])
 	strftime(out, 64, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
-static enum MHD_Result http_count_header(void *cls, enum MHD_ValueKind kind,
-                                         const char *key, const char *value)
+/* Header fields that must appear at most once: framing, tus state, and
+ * what the officer signature and the proof of work cover. */
+static const char *const http_single[] = {
+	MHD_HTTP_HEADER_HOST, MHD_HTTP_HEADER_CONTENT_TYPE, MHD_HTTP_HEADER_AUTHORIZATION,
+	MHD_HTTP_HEADER_RANGE, MHD_HTTP_HEADER_TRANSFER_ENCODING, "Tus-Resumable",
+	"Upload-Offset", "Upload-Length", "Upload-Defer-Length", "Upload-Metadata",
+	"Intake-PoW",
+};
+#define HTTP_NSINGLE (sizeof http_single / sizeof http_single[0])
+
+typedef struct {
+	size_t bytes;                  /* all header bytes */
+	const char *cl;                /* the first Content-Length */
+	int cl_differ;                 /* a second, different Content-Length */
+	unsigned seen[HTTP_NSINGLE];
+} http_head_scan;
+
+static enum MHD_Result http_scan_header(void *cls, enum MHD_ValueKind kind,
+                                        const char *key, const char *value)
 {
-	size_t *total = cls;
+	http_head_scan *sc = cls;
+	size_t i;
 
 	(void)kind;
-	*total += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+	sc->bytes += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (sc->cl == NULL)
+			sc->cl = value != NULL ? value : "";
+		else if (value == NULL || strcmp(sc->cl, value) != 0)
+			sc->cl_differ = 1;
+	}
+	for (i = 0; i < HTTP_NSINGLE; i++)
+		if (strcasecmp(key, http_single[i]) == 0)
+			sc->seen[i]++;
 	return MHD_YES;
+}
+
+/* RFC 9112 §6.1 and §6.3: a Transfer-Encoding other than exactly
+ * "chunked", one next to a Content-Length or in HTTP/1.0, differing
+ * Content-Lengths, and a repeated single-valued field are all refused. */
+static int http_framing_ok(struct MHD_Connection *c, const char *version,
+                           const http_head_scan *sc)
+{
+	const char *te = http_header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	size_t i;
+
+	for (i = 0; i < HTTP_NSINGLE; i++)
+		if (sc->seen[i] > 1)
+			return 0;
+	if (sc->cl_differ)
+		return 0;
+	if (te != NULL && (strcasecmp(te, "chunked") != 0 || sc->cl != NULL ||
+	                   strcmp(version, MHD_HTTP_VERSION_1_1) != 0))
+		return 0;
+	return 1;
 }
 
 /* "/v1/x/ID" style routing; ids must be exactly 32 lowercase hex. */
@@ -432,7 +518,7 @@ static enum MHD_Result http_uploads(http_server *h, struct MHD_Connection *c,
 	if (r->rt == RT_UPLOADS)
 		return strcmp(method, MHD_HTTP_METHOD_POST) == 0
 		       ? http_upload_create(h, c, r)
-		       : http_error_code(c, r, MHD_HTTP_METHOD_NOT_ALLOWED);
+		       : http_not_allowed(c, r);
 	if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
 		return http_upload_head(h, c, r);
 	if (strcmp(method, MHD_HTTP_METHOD_PATCH) == 0)
@@ -442,7 +528,7 @@ static enum MHD_Result http_uploads(http_server *h, struct MHD_Connection *c,
 		return st == ST_OK ? http_empty(c, r, MHD_HTTP_NO_CONTENT, NULL)
 		                   : http_error(c, r, st);
 	}
-	return http_error_code(c, r, MHD_HTTP_METHOD_NOT_ALLOWED);
+	return http_not_allowed(c, r);
 }
 
 static enum MHD_Result http_sub_list(http_server *h, struct MHD_Connection *c,
@@ -482,27 +568,44 @@ static enum MHD_Result http_sub_list(http_server *h, struct MHD_Connection *c,
 	                 json_pack("{s:o,s:s}", "submissions", arr, "cursor", cursor));
 }
 
-/* "bytes=K-" or "bytes=K-L"; anything else serves the whole envelope. */
-static int http_parse_range(const char *v, uint64_t *from, uint64_t *to)
+typedef enum { RANGE_NONE, RANGE_ONE, RANGE_BAD } http_range;
+
+/* One range of an envelope of `size` bytes: "bytes=K-", "bytes=K-L" or
+ * "bytes=-N". No Range, or another unit, serves the whole envelope;
+ * anything else under "bytes=" (reversed, several ranges, past the end)
+ * is RANGE_BAD, answered 416: never a shifted body. The outputs are
+ * written only for RANGE_ONE. */
+static http_range http_parse_range(const char *v, uint64_t size, uint64_t *from,
+                                   uint64_t *to)
 {
 	char num[24];
 	const char *dash;
+	uint64_t f, t = UINT64_MAX;
 	size_t n;
 
 	if (v == NULL || strncmp(v, "bytes=", 6) != 0)
-		return 0;
+		return RANGE_NONE;
 	v += 6;
 	dash = strchr(v, '-');
-	if (dash == NULL || (n = (size_t)(dash - v)) == 0 || n >= sizeof num)
-		return 0;
+	if (dash == NULL || (n = (size_t)(dash - v)) >= sizeof num)
+		return RANGE_BAD;
+	if (n == 0) {
+		/* Suffix: the last N bytes. */
+		if (http_parse_u64(dash + 1, &t) != ST_OK || t == 0 || size == 0)
+			return RANGE_BAD;
+		*from = t >= size ? 0 : size - t;
+		*to = size - 1;
+		return RANGE_ONE;
+	}
 	memcpy(num, v, n);
 	num[n] = '\0';
-	if (http_parse_u64(num, from) != ST_OK)
-		return 0;
-	*to = UINT64_MAX;
-	if (dash[1] != '\0' && (http_parse_u64(dash + 1, to) != ST_OK || *to < *from))
-		return 0;
-	return 1;
+	if (http_parse_u64(num, &f) != ST_OK || f >= size)
+		return RANGE_BAD;
+	if (dash[1] != '\0' && (http_parse_u64(dash + 1, &t) != ST_OK || t < f))
+		return RANGE_BAD;
+	*from = f;
+	*to = t >= size ? size - 1 : t;
+	return RANGE_ONE;
 }
 
 static enum MHD_Result http_sub_download(http_server *h, struct MHD_Connection *c,
@@ -510,9 +613,10 @@ static enum MHD_Result http_sub_download(http_server *h, struct MHD_Connection *
 {
 	char crange[96];
 	const char *hdrs[] = { MHD_HTTP_HEADER_CONTENT_RANGE, crange, NULL };
-	uint64_t size, from = 0, to;
+	uint64_t size, from = 0, to = 0;
+	http_range ranged;
 	store_sub sub;
-	int fd, ranged;
+	int fd;
 	st_t st;
 
 	st = store_sub_get(h->up->st, r->id, &sub);
@@ -520,8 +624,8 @@ static enum MHD_Result http_sub_download(http_server *h, struct MHD_Connection *
 		st = blob_open_read(h->up->bl, BLOB_STORE, r->id, &fd, &size);
 	if (st != ST_OK)
 		return http_error(c, r, st);
-	ranged = http_parse_range(http_header(c, MHD_HTTP_HEADER_RANGE), &from, &to);
-	if (ranged && from >= size) {
+	ranged = http_parse_range(http_header(c, MHD_HTTP_HEADER_RANGE), size, &from, &to);
+	if (ranged == RANGE_BAD) {
 		close(fd);
 		snprintf(crange, sizeof crange, "bytes */%" PRIu64, size);
 		return http_send(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE,
@@ -532,13 +636,13 @@ static enum MHD_Result http_sub_download(http_server *h, struct MHD_Connection *
 		close(fd);
 		return http_error(c, r, ST_IO);
 	}
-	if (!ranged || to >= size)
+	if (ranged == RANGE_NONE)
 		to = size - 1;
 	snprintf(crange, sizeof crange, "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, from, to, size);
 	/* MHD owns fd from here and closes it with the response. */
-	return http_send(c, r, ranged ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK,
+	return http_send(c, r, ranged == RANGE_ONE ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK,
 	                 MHD_create_response_from_fd_at_offset64(to - from + 1, fd, from),
-	                 "application/octet-stream", ranged ? hdrs : NULL);
+	                 "application/octet-stream", ranged == RANGE_ONE ? hdrs : NULL);
 }
 
 /* Unlist first, then wipe: a crash between leaves an orphan file that
@@ -558,7 +662,7 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 	st_t st;
 
 	if (http_auth(h, c, method, url) != ST_OK)
-		return http_error(c, r, ST_PERM);
+		return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 	if (r->rt == RT_SUBS && get)
 		return http_sub_list(h, c, r);
 	if (r->rt == RT_SUB && get)
@@ -582,7 +686,7 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 			return http_error(c, r, ST_NOMEM);
 		return MHD_YES;
 	}
-	return http_error_code(c, r, MHD_HTTP_METHOD_NOT_ALLOWED);
+	return http_not_allowed(c, r);
 }
 
 static enum MHD_Result http_mailbox_get(http_server *h, struct MHD_Connection *c,
@@ -639,8 +743,6 @@ static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection
 static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
                                   const char *url, const char *method, http_req *r)
 {
-	size_t hdr_bytes = 0;
-
 	/* Past --max-connections a few more are told to come back later
 	 * (and closed); past those, MHD closes them unanswered. */
 	if (atomic_load(&h->nconn) > h->cf->max_connections) {
@@ -652,15 +754,12 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 		                                                 MHD_RESPMEM_PERSISTENT),
 		                 "text/plain; charset=utf-8", close_hdrs);
 	}
-	MHD_get_connection_values(c, MHD_HEADER_KIND, http_count_header, &hdr_bytes);
-	if (hdr_bytes > HTTP_HEADERS_MAX)
-		return http_error_code(c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE);
 	r->rt = http_parse_route(url, r->id);
 	switch (r->rt) {
 	case RT_HEALTH:
 		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
 			return http_health(c, r);
-		return http_error_code(c, r, MHD_HTTP_METHOD_NOT_ALLOWED);
+		return http_not_allowed(c, r);
 	case RT_UPLOADS:
 	case RT_UPLOAD:
 		return http_uploads(h, c, method, r);
@@ -713,13 +812,26 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 	http_server *h = cls;
 	http_req *r = *con_cls;
 
-	(void)version;
 	if (r == NULL) {
+		http_head_scan sc;
+
 		r = calloc(1, sizeof *r);
 		if (r == NULL)
 			return MHD_NO;
 		r->patch.fd = -1;
 		*con_cls = r;
+		/* Refused here, before any body byte is read; an answer on the
+		 * first callback also makes MHD close the connection. */
+		memset(&sc, 0, sizeof sc);
+		MHD_get_connection_values(c, MHD_HEADER_KIND, http_scan_header, &sc);
+		if (!http_framing_ok(c, version, &sc)) {
+			r->queued = 1;
+			return http_bad_framing(c, r);
+		}
+		if (sc.bytes > HTTP_HEADERS_MAX) {
+			r->queued = 1;
+			return http_error_code(c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE);
+		}
 		/* Methods without a body answer on the next callback: an answer
 		 * queued on the first one makes MHD close the connection. */
 		r->deferred = strcmp(method, MHD_HTTP_METHOD_POST) != 0 &&

@@ -37,6 +37,8 @@ static void serve(upload_svc *up, const sigset_t *stop, unsigned period)
 		if (sig < 0 && errno != EAGAIN && errno != EINTR)
 			return;
 		now = (int64_t)time(NULL);
+		if (upload_retry_landings(up, now) != ST_OK)
+			fprintf(stderr, "intake-server: a landing failed again; retrying later\n");
 		if (upload_reap(up, now) != ST_OK || store_reply_expire(up->st, now) != ST_OK ||
 		    store_checkpoint(up->st) != ST_OK)
 			fprintf(stderr, "intake-server: expiry pass failed; retrying later\n");
@@ -122,8 +124,8 @@ int main(int argc, char **argv)
 	        strchr(cf.listen_host, ':') ? "[" : "", cf.listen_host,
 	        strchr(cf.listen_host, ':') ? "]" : "", (unsigned)cf.port,
 	        cf.tls_cert != NULL ? " (TLS)" : "");
-	/* Reap at least four times per expiry period, at most once a second. */
-	serve(&up, &stop, cf.expire < 240 ? (unsigned)(cf.expire / 4 + 1) : 60);
+	/* Retry landings and reap every few seconds: the queries are cheap. */
+	serve(&up, &stop, cf.expire < 20 ? (unsigned)(cf.expire / 4 + 1) : 5);
 cleanup:
 	http_stop(hs);
 	rate_free(rl);

@@ -282,9 +282,79 @@ static st_t upload_finish(upload_patch *p, int64_t now)
 	st = store_upload_mark_landing(u->st, p->id, sub_id);
 	if (st == ST_OK)
 		st = upload_land(u, p->id, sub_id, p->length, now);
-	if (st != ST_OK)
-		fprintf(stderr, "intake-server: landing an upload failed (%s); the recovery pass at the next start finishes it\n",
-		        st_str(st));
+	if (st != ST_OK) {
+		/* The bytes are whole and fsync'd: record that, so the upload
+		 * is complete for HEAD and the periodic pass lands it. */
+		if (store_upload_set_offset(u->st, p->id, p->length,
+		                            upload_coarse_expiry(u->cf->granularity,
+		                                                 now + (int64_t)u->cf->expire)) == ST_OK)
+			fprintf(stderr, "intake-server: landing an upload failed (%s); retrying it in the background\n",
+			        st_str(st));
+		/* The client hears a server fault, never a client error. */
+		st = ST_IO;
+	}
+	return st;
+}
+
+st_t upload_resume_landing(upload_svc *u, const store_upload *r, int64_t now,
+                           int *landed)
+{
+	uint64_t size;
+	st_t st;
+
+	*landed = 0;
+	if (blob_size(u->bl, BLOB_STORE, r->sub_id, &size) == ST_OK &&
+	    upload_check_envelope(u->bl, BLOB_STORE, r->sub_id, r->length) == ST_OK) {
+		/* Renamed but not recorded: the file was fsync'd and checked
+		 * before the rename; checked again, it is recorded now. */
+		char date[STORE_DATE_LEN + 1];
+		time_t when;
+
+		upload_coarse_date(u->cf->granularity, (time_t)now, date, &when);
+		st = store_upload_land(u->st, r->id, r->sub_id, r->length, date,
+		                       upload_coarse_expiry(u->cf->granularity,
+		                                            now + (int64_t)u->cf->expire));
+		*landed = st == ST_OK;
+		return st;
+	}
+	if (upload_check_envelope(u->bl, BLOB_PARTIAL, r->id, r->length) == ST_OK) {
+		st = upload_land(u, r->id, r->sub_id, r->length, now);
+		*landed = st == ST_OK;
+		return st;
+	}
+	/* Neither copy is whole: the client never got its 204; drop it. */
+	st = store_upload_del(u->st, r->id);
+	if (st == ST_OK)
+		st = blob_remove(u->bl, BLOB_PARTIAL, r->id);
+	return st;
+}
+
+st_t upload_retry_landings(upload_svc *u, int64_t now)
+{
+	store_upload *v = NULL;
+	size_t n = 0, i;
+	int landed;
+	st_t st, one;
+
+	st = store_upload_all(u->st, &v, &n);
+	for (i = 0; st == ST_OK && i < n; i++) {
+		if (v[i].done || (v[i].sub_id[0] == '\0' && v[i].offset != v[i].length) ||
+		    upload_claim(u, v[i].id) != ST_OK)
+			continue;
+		one = ST_OK;
+		if (v[i].sub_id[0] == '\0') {
+			/* Complete, but the landing failed before its id was
+			 * recorded. */
+			upload_new_id(v[i].sub_id);
+			one = store_upload_mark_landing(u->st, v[i].id, v[i].sub_id);
+		}
+		if (one == ST_OK)
+			one = upload_resume_landing(u, &v[i], now, &landed);
+		upload_release(u, v[i].id);
+		if (one != ST_OK)
+			st = one;
+	}
+	free(v);
 	return st;
 }
 
@@ -294,8 +364,9 @@ st_t upload_patch_end(upload_patch *p, int64_t now, uint64_t *offset)
 	st_t st = p->err, sync_st;
 
 	*offset = p->start;
-	if (st == ST_TOOBIG) {
-		/* Nothing of an oversize PATCH is kept. */
+	if (st == ST_TOOBIG || st == ST_NOSPACE) {
+		/* Nothing of an oversize PATCH, or of one that filled the disk,
+		 * is kept: the client resumes from the offset it had. */
 		p->offset = p->start;
 	}
 	sync_st = p->offset != p->start ? blob_sync(p->fd) : ST_OK;

@@ -72,9 +72,20 @@ st_t upload_patch_write(upload_patch *p, const uint8_t *buf, size_t len);
 
 /* End a PATCH: fsync, record the new durable offset, and when the upload
  * is complete check the envelope and land it. *offset is the acknowledged
- * offset. ST_OK, ST_NOSPACE, ST_TOOBIG (the whole PATCH is discarded),
+ * offset. ST_OK, ST_NOSPACE and ST_TOOBIG (the whole PATCH is discarded),
  * ST_MISMATCH (not a valid envelope: the upload is deleted), ST_IO. */
 st_t upload_patch_end(upload_patch *p, int64_t now, uint64_t *offset);
+
+/* Finish a landing that began (r->sub_id recorded) but did not end:
+ * record a stored copy, or land the whole partial file, or drop the upload
+ * when neither copy is whole (its client never had a 204). *landed is 1
+ * when it is now a submission. */
+st_t upload_resume_landing(upload_svc *u, const store_upload *r, int64_t now,
+                           int *landed);
+
+/* upload_resume_landing for every such upload not in flight: a landing
+ * that failed (EPERM, EIO) is retried without a restart. */
+st_t upload_retry_landings(upload_svc *u, int64_t now);
 
 /* Remove expired uploads not in flight. */
 st_t upload_reap(upload_svc *u, int64_t now);
