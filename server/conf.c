@@ -17,6 +17,7 @@ static const struct option conf_opts[] = {
 	{ "listen", required_argument, NULL, OPT_FIRST },
 	{ "data-dir", required_argument, NULL, OPT_FIRST },
 	{ "officer-key", required_argument, NULL, OPT_FIRST },
+	{ "host", required_argument, NULL, OPT_FIRST },
 	{ "max-size", required_argument, NULL, OPT_FIRST },
 	{ "quota", required_argument, NULL, OPT_FIRST },
 	{ "max-uploads", required_argument, NULL, OPT_FIRST },
@@ -46,6 +47,9 @@ void conf_usage(FILE *f)
 	      "  --data-dir DIR            data directory (required)\n"
 	      "  --config FILE             configuration file, read before the flags\n"
 	      "  --officer-key FILE        officer public auth key file (repeatable)\n"
+	      "  --host NAME               a Host header value officers sign for, e.g.\n"
+	      "                            abc.onion (repeatable; default: the --listen\n"
+	      "                            address and port, and localhost:PORT on loopback)\n"
 	      "  --max-size BYTES          largest envelope accepted (default 8G)\n"
 	      "  --quota BYTES             total store size, 0 for the disk (default 0)\n"
 	      "  --max-uploads N           unfinished uploads at once (default 1000)\n"
@@ -97,6 +101,8 @@ void conf_free(conf *c)
 	free(c->tls_key);
 	for (i = 0; i < c->n_officer_key_files; i++)
 		free(c->officer_key_files[i]);
+	for (i = 0; i < c->n_hosts; i++)
+		free(c->hosts[i]);
 	sodium_memzero(c, sizeof *c);
 }
 
@@ -199,6 +205,19 @@ static st_t conf_set_str(char **slot, const char *value)
 	return ST_OK;
 }
 
+/* Append to a repeatable setting; ST_TOOBIG past max. */
+static st_t conf_add_str(char **slots, size_t *n, size_t max, const char *v)
+{
+	st_t st;
+
+	if (*n == max)
+		return ST_TOOBIG;
+	st = conf_set_str(&slots[*n], v);
+	if (st == ST_OK)
+		(*n)++;
+	return st;
+}
+
 st_t conf_set(conf *c, const char *key, const char *v)
 {
 	st_t st = ST_CONFIG;
@@ -213,13 +232,12 @@ st_t conf_set(conf *c, const char *key, const char *v)
 	} else if (strcmp(key, "tls-key") == 0) {
 		st = conf_set_str(&c->tls_key, v);
 	} else if (strcmp(key, "officer-key") == 0) {
-		if (c->n_officer_key_files == CONF_MAX_OFFICERS) {
-			st = ST_TOOBIG;
-		} else {
-			st = conf_set_str(&c->officer_key_files[c->n_officer_key_files], v);
-			if (st == ST_OK)
-				c->n_officer_key_files++;
-		}
+		st = conf_add_str(c->officer_key_files, &c->n_officer_key_files,
+		                  CONF_MAX_OFFICERS, v);
+	} else if (strcmp(key, "host") == 0) {
+		/* A Host value: no spaces, controls or commas. */
+		st = strpbrk(v, " \t,/") != NULL || strlen(v) > 255 ? ST_CONFIG
+		     : conf_add_str(c->hosts, &c->n_hosts, CONF_MAX_HOSTS, v);
 	} else if (strcmp(key, "max-size") == 0) {
 		st = conf_parse_size(v, &c->max_size);
 		if (st == ST_OK && c->max_size == 0)
@@ -275,8 +293,7 @@ st_t conf_set(conf *c, const char *key, const char *v)
 		return ST_CONFIG;
 	}
 	if (st == ST_TOOBIG)
-		fprintf(stderr, "intake-server: too many '%s' settings (at most %d)\n",
-		        key, CONF_MAX_OFFICERS);
+		fprintf(stderr, "intake-server: too many '%s' settings\n", key);
 	else if (st != ST_OK && st != ST_NOMEM)
 		fprintf(stderr, "intake-server: bad value for '%s'\n", key);
 	return st == ST_TOOBIG ? ST_CONFIG : st;

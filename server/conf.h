@@ -11,6 +11,7 @@
 #include "status.h"
 
 #define CONF_MAX_OFFICERS 32
+#define CONF_MAX_HOSTS 16
 #define CONF_FILE_MAX (64 * 1024)
 
 typedef enum { CONF_GRAN_DAY, CONF_GRAN_WEEK, CONF_GRAN_MONTH } conf_gran;
@@ -21,6 +22,8 @@ typedef struct {
 	uint16_t port;
 	char *data_dir;
 	char *tls_cert, *tls_key;
+	char *hosts[CONF_MAX_HOSTS]; /* names officers sign for (--host) */
+	size_t n_hosts;
 	char *officer_key_files[CONF_MAX_OFFICERS];
 	size_t n_officer_key_files;
 	uint64_t max_size;          /* largest Upload-Length accepted */

@@ -26,6 +26,8 @@
 #define HTTP_HEADERS_MAX (16 * 1024) /* all request header bytes together */
 #define HTTP_LIST_MAX 1000
 #define HTTP_TLS_FILE_MAX (64 * 1024)
+#define HTTP_TARGET_MAX 1024 /* request target (path and query) kept for auth */
+#define HTTP_HOST_MAX 264
 #define HTTP_BUSY_MARGIN 32 /* connections past the limit that get a 503 */
 #define TUS_VERSION "1.0.0"
 #define TUS_EXTENSIONS "creation,creation-with-upload,expiration,termination"
@@ -38,6 +40,8 @@ struct http_server {
 	rate *rl;
 	struct MHD_Daemon *d;
 	uint8_t officer_id[CONF_MAX_OFFICERS][AUTH_ID_LEN];
+	char hosts[CONF_MAX_HOSTS][HTTP_HOST_MAX]; /* Host values officers sign for */
+	size_t n_hosts;
 	uint8_t *tls_cert;  /* PEM, malloc'd */
 	uint8_t *tls_key;   /* PEM, sodium_malloc'd */
 	int lfd;
@@ -52,6 +56,9 @@ typedef enum {
 typedef struct {
 	http_route rt;
 	char id[BLOB_ID_HEX + 1];
+	char *target;     /* request target as sent (path and query), or NULL */
+	int started;      /* the first access callback has run */
+	int signed_body;  /* an officer request whose signature covers a body */
 	int tus;          /* an upload route: answers carry Tus-Resumable */
 	int deferred;     /* no body: start on the second callback */
 	int queued;       /* the response is queued already */
@@ -353,30 +360,65 @@ static http_route http_parse_route(const char *url, char id[BLOB_ID_HEX + 1])
 	return RT_NONE;
 }
 
-/* Officer authentication: signature by a configured key over this
- * request, fresh timestamp, unseen nonce. Every failure is ST_PERM. */
-static st_t http_auth(http_server *h, struct MHD_Connection *c,
-                      const char *method, const char *url)
+static int http_host_ok(const http_server *h, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_hosts; i++)
+		if (strcasecmp(h->hosts[i], host) == 0)
+			return 1;
+	return 0;
+}
+
+/* The index of the configured officer key the Authorization header names,
+ * or -1; *ar is the parsed header. */
+static int http_officer_key_req(http_server *h, struct MHD_Connection *c, auth_req *ar)
 {
 	const char *value = http_header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	size_t i;
+
+	if (value == NULL || strlen(value) >= AUTH_HEADER_MAX || auth_parse(value, ar) != ST_OK)
+		return -1;
+	for (i = 0; i < h->cf->n_officers; i++)
+		if (sodium_memcmp(h->officer_id[i], ar->key_id, AUTH_ID_LEN) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int http_officer_key(http_server *h, struct MHD_Connection *c)
+{
+	auth_req ar;
+
+	return http_officer_key_req(h, c, &ar);
+}
+
+/* Officer authentication (docs/FORMAT.md §6): Host one of ours, a
+ * signature by a configured key over method, Host, target and the body's
+ * hash, a fresh ts, and a nonce never seen: first in memory, then in the
+ * database, which outlives a restart. ST_PERM for any failure of the
+ * request; another status is a server fault. */
+static st_t http_auth(http_server *h, struct MHD_Connection *c, const char *method,
+                      const http_req *r, const uint8_t body_hash[AUTH_BODY_HASH_LEN])
+{
 	const char *host = http_header(c, MHD_HTTP_HEADER_HOST);
 	int64_t now = (int64_t)time(NULL);
 	auth_req ar;
-	size_t i;
+	int i;
+	st_t st;
 
-	if (value == NULL || host == NULL || strlen(value) >= AUTH_HEADER_MAX ||
-	    auth_parse(value, &ar) != ST_OK)
+	if (host == NULL || r->target == NULL || !http_host_ok(h, host))
 		return ST_PERM;
-	for (i = 0; i < h->cf->n_officers; i++) {
-		if (sodium_memcmp(h->officer_id[i], ar.key_id, AUTH_ID_LEN) != 0)
-			continue;
-		if (auth_verify(h->cf->officer_pk[i], &ar, method, host, url, now) != ST_OK)
-			return ST_PERM;
-		/* Remember the nonce only once the signature holds, so nobody
-		 * else can fill the cache. */
-		return nonce_check_add(h->nc, ar.nonce, now) == ST_OK ? ST_OK : ST_PERM;
-	}
-	return ST_PERM;
+	i = http_officer_key_req(h, c, &ar);
+	if (i < 0 ||
+	    auth_verify(h->cf->officer_pk[i], &ar, method, host, r->target, body_hash,
+	                now) != ST_OK)
+		return ST_PERM;
+	/* Remember the nonce only once the signature holds, so nobody
+	 * else can fill the cache. */
+	if (nonce_check_add(h->nc, ar.nonce, ar.ts, now) != ST_OK)
+		return ST_PERM;
+	st = store_nonce_add(h->up->st, ar.nonce, sizeof ar.nonce, ar.ts + AUTH_WINDOW);
+	return st == ST_CONFLICT ? ST_PERM : st;
 }
 
 static enum MHD_Result http_health(struct MHD_Connection *c, http_req *r)
@@ -655,14 +697,28 @@ static st_t http_sub_remove(http_server *h, const char *id)
 }
 
 static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
-                                    const char *method, const char *url, http_req *r)
+                                    const char *method, http_req *r)
 {
 	int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
 	uint64_t body;
 	st_t st;
 
-	if (http_auth(h, c, method, url) != ST_OK)
-		return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
+	uint8_t empty[AUTH_BODY_HASH_LEN];
+
+	/* A reply's signature covers its body: checked once it is here. */
+	if (r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) {
+		/* Only a signature by one of our keys is worth a body buffer. */
+		if (http_officer_key(h, c) < 0)
+			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
+		r->signed_body = 1;
+	} else {
+		auth_body_hash(NULL, 0, empty);
+		st = http_auth(h, c, method, r, empty);
+		if (st == ST_PERM)
+			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
+		if (st != ST_OK)
+			return http_error(c, r, st);
+	}
 	if (r->rt == RT_SUBS && get)
 		return http_sub_list(h, c, r);
 	if (r->rt == RT_SUB && get)
@@ -722,11 +778,19 @@ static enum MHD_Result http_mailbox_get(http_server *h, struct MHD_Connection *c
 }
 
 static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection *c,
-                                           http_req *r)
+                                           const char *method, http_req *r)
 {
+	uint8_t hash[AUTH_BODY_HASH_LEN];
 	char date[STORE_DATE_LEN + 1];
 	time_t day;
 	st_t st = r->body_err;
+
+	if (st == ST_OK) {
+		auth_body_hash(r->buf, r->len, hash);
+		st = http_auth(h, c, method, r, hash);
+		if (st == ST_PERM)
+			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
+	}
 
 	if (st == ST_OK && r->len < REPLY_HEADER_LEN)
 		st = ST_BADDATA;
@@ -766,11 +830,11 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 	case RT_MAILBOX:
 		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
 			return http_mailbox_get(h, c, r);
-		return http_officer(h, c, method, url, r);
+		return http_officer(h, c, method, r);
 	case RT_SUBS:
 	case RT_SUB:
 	case RT_FETCHED:
-		return http_officer(h, c, method, url, r);
+		return http_officer(h, c, method, r);
 	case RT_NONE:
 		break;
 	}
@@ -812,14 +876,12 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 	http_server *h = cls;
 	http_req *r = *con_cls;
 
-	if (r == NULL) {
+	if (r == NULL)
+		return MHD_NO; /* http_uri found no memory */
+	if (!r->started) {
 		http_head_scan sc;
 
-		r = calloc(1, sizeof *r);
-		if (r == NULL)
-			return MHD_NO;
-		r->patch.fd = -1;
-		*con_cls = r;
+		r->started = 1;
 		/* Refused here, before any body byte is read; an answer on the
 		 * first callback also makes MHD close the connection. */
 		memset(&sc, 0, sizeof sc);
@@ -853,7 +915,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	r->queued = 1;
 	if (r->buf != NULL)
-		return http_mailbox_finish(h, c, r);
+		return http_mailbox_finish(h, c, method, r);
 	return http_upload_finish(c, r);
 }
 
@@ -873,8 +935,26 @@ static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (r->patching)
 		upload_patch_end(&r->patch, (int64_t)time(NULL), &off);
 	free(r->buf);
+	free(r->target);
 	free(r);
 	*con_cls = NULL;
+}
+
+/* MHD's URI log hook: the first sight of a request, with its target as
+ * sent (path and query), which officer signatures cover. Its result is
+ * the request state every later callback gets. */
+static void *http_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	http_req *r = calloc(1, sizeof *r);
+
+	(void)cls;
+	(void)c;
+	if (r == NULL)
+		return NULL;
+	r->patch.fd = -1;
+	if (uri != NULL && strlen(uri) < HTTP_TARGET_MAX)
+		r->target = strdup(uri);
+	return r;
 }
 
 static void http_connection(void *cls, struct MHD_Connection *c, void **socket_context,
@@ -940,12 +1020,31 @@ static st_t http_load_tls(http_server *h)
 	return st;
 }
 
+/* The configured --host names; without any, the listening address and
+ * port (and localhost:PORT on loopback), so a loopback test setup works
+ * and a public one refuses every officer until it names itself. */
+static void http_set_hosts(http_server *h)
+{
+	const conf *cf = h->cf;
+	int v6 = strchr(cf->listen_host, ':') != NULL;
+	size_t i;
+
+	for (i = 0; i < cf->n_hosts; i++)
+		snprintf(h->hosts[h->n_hosts++], HTTP_HOST_MAX, "%s", cf->hosts[i]);
+	if (h->n_hosts > 0)
+		return;
+	snprintf(h->hosts[h->n_hosts++], HTTP_HOST_MAX, "%s%s%s:%u", v6 ? "[" : "",
+	         cf->listen_host, v6 ? "]" : "", (unsigned)cf->port);
+	if (strcmp(cf->listen_host, "127.0.0.1") == 0 || strcmp(cf->listen_host, "::1") == 0)
+		snprintf(h->hosts[h->n_hosts++], HTTP_HOST_MAX, "localhost:%u", (unsigned)cf->port);
+}
+
 st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
                 http_server **out)
 {
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 	                 MHD_USE_POLL;
-	struct MHD_OptionItem opts[10];
+	struct MHD_OptionItem opts[12];
 	http_server *h;
 	size_t i, n;
 	st_t st;
@@ -961,6 +1060,7 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 	h->lfd = -1;
 	for (i = 0; i < cf->n_officers; i++)
 		auth_key_id(cf->officer_pk[i], h->officer_id[i]);
+	http_set_hosts(h);
 	if (cf->tls_cert != NULL) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
 			fprintf(stderr, "intake-server: this libmicrohttpd has no TLS\n");
@@ -987,6 +1087,8 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 	                                     (intptr_t)cf->idle_timeout, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
 	                                     (intptr_t)http_completed, h };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK,
+	                                     (intptr_t)http_uri, h };
 	if (h->tls_cert != NULL) {
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key };

@@ -40,6 +40,7 @@ static void serve(upload_svc *up, const sigset_t *stop, unsigned period)
 		if (upload_retry_landings(up, now) != ST_OK)
 			fprintf(stderr, "intake-server: a landing failed again; retrying later\n");
 		if (upload_reap(up, now) != ST_OK || store_reply_expire(up->st, now) != ST_OK ||
+		    store_nonce_expire(up->st, now) != ST_OK ||
 		    store_checkpoint(up->st) != ST_OK)
 			fprintf(stderr, "intake-server: expiry pass failed; retrying later\n");
 	}

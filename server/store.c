@@ -18,6 +18,7 @@ enum {
 	Q_UP_DONE, Q_UP_DEL, Q_UP_ALL, Q_UP_EXPIRED,
 	Q_SUB_ADD, Q_SUB_LIST, Q_SUB_GET, Q_SUB_FETCHED, Q_SUB_DEL,
 	Q_RE_COUNT, Q_RE_ADD, Q_RE_LIST, Q_RE_EXPIRE,
+	Q_NONCE_ADD, Q_NONCE_EXPIRE,
 	Q__COUNT
 };
 
@@ -49,6 +50,8 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_RE_ADD] = "INSERT INTO replies(mailbox,body,expires) VALUES(?1,?2,?3)",
 	[Q_RE_LIST] = "SELECT body FROM replies WHERE mailbox=?1 ORDER BY seq",
 	[Q_RE_EXPIRE] = "DELETE FROM replies WHERE expires<?1",
+	[Q_NONCE_ADD] = "INSERT INTO nonces(nonce,until) VALUES(?1,?2)",
+	[Q_NONCE_EXPIRE] = "DELETE FROM nonces WHERE until<?1",
 };
 
 static const char store_schema[] =
@@ -62,7 +65,9 @@ static const char store_schema[] =
 	" seq INTEGER PRIMARY KEY AUTOINCREMENT, mailbox TEXT NOT NULL,"
 	" body BLOB NOT NULL, expires INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS replies_mailbox ON replies(mailbox, seq);"
-	"CREATE INDEX IF NOT EXISTS uploads_expires ON uploads(expires);";
+	"CREATE INDEX IF NOT EXISTS uploads_expires ON uploads(expires);"
+	"CREATE TABLE IF NOT EXISTS nonces(nonce BLOB PRIMARY KEY, until INTEGER NOT NULL)"
+	" WITHOUT ROWID;";
 
 /* secure_delete overwrites freed pages; FULL sync makes a commit durable
  * before it returns, which the write order in docs/SERVER.md relies on. */
@@ -573,6 +578,29 @@ st_t store_checkpoint(store *s)
 	pthread_mutex_lock(&s->mu);
 	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
 		st = store_err(s);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_nonce_add(store *s, const uint8_t *nonce, size_t len, int64_t until)
+{
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	sqlite3_bind_blob(s->q[Q_NONCE_ADD], 1, nonce, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s->q[Q_NONCE_ADD], 2, until);
+	st = store_exec(s, Q_NONCE_ADD);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_nonce_expire(store *s, int64_t now)
+{
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	sqlite3_bind_int64(s->q[Q_NONCE_EXPIRE], 1, now);
+	st = store_exec(s, Q_NONCE_EXPIRE);
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }

@@ -87,4 +87,10 @@ st_t store_reply_expire(store *s, int64_t now);
  * zeroed by secure_delete) do not linger in old WAL frames. */
 st_t store_checkpoint(store *s);
 
+/* Officer-auth nonces kept across restarts: ST_OK when new (committed
+ * durably before returning), ST_CONFLICT when already there (a replay).
+ * Expiry drops those with until < now. */
+st_t store_nonce_add(store *s, const uint8_t *nonce, size_t len, int64_t until);
+st_t store_nonce_expire(store *s, int64_t now);
+
 #endif

@@ -20,13 +20,17 @@ static void replay(void **state)
 	memset(a, 1, sizeof a);
 	memset(b, 2, sizeof b);
 	assert_int_equal(nonce_new(&c), ST_OK);
-	assert_int_equal(nonce_check_add(c, a, 1000), ST_OK);
-	assert_int_equal(nonce_check_add(c, a, 1000), ST_PERM);
-	assert_int_equal(nonce_check_add(c, b, 1000), ST_OK);
+	assert_int_equal(nonce_check_add(c, a, 1000, 1000), ST_OK);
+	assert_int_equal(nonce_check_add(c, a, 1000, 1000), ST_PERM);
+	assert_int_equal(nonce_check_add(c, b, 1000, 1000), ST_OK);
 	/* Still refused at the far edge of the window ... */
-	assert_int_equal(nonce_check_add(c, a, 1000 + 2 * AUTH_WINDOW - 1), ST_PERM);
+	assert_int_equal(nonce_check_add(c, a, 1000, 1000 + AUTH_WINDOW), ST_PERM);
 	/* ... and forgotten after it, when auth_verify refuses the ts anyway. */
-	assert_int_equal(nonce_check_add(c, a, 1000 + 2 * AUTH_WINDOW), ST_OK);
+	assert_int_equal(nonce_check_add(c, a, 1000, 1000 + AUTH_WINDOW + 1), ST_OK);
+	/* Issue 12: first used at T0 with ts = T0 + 300, replayed at T0 + 600
+	 * (when that ts is still acceptable): refused. */
+	assert_int_equal(nonce_check_add(c, b, 5300, 5000), ST_OK);
+	assert_int_equal(nonce_check_add(c, b, 5300, 5600), ST_PERM);
 	nonce_free(c);
 }
 
@@ -42,17 +46,17 @@ static void collisions(void **state)
 	memset(n, 0, sizeof n);
 	for (i = 0; i < NONCE_PROBES; i++) {
 		n[8] = (uint8_t)i;
-		assert_int_equal(nonce_check_add(c, n, 1000 + i / 32), ST_OK);
+		assert_int_equal(nonce_check_add(c, n, 1000 + i / 32, 1000), ST_OK);
 	}
 	n[8] = 0xff;
-	assert_int_equal(nonce_check_add(c, n, 1001), ST_TEMPFAIL);
+	assert_int_equal(nonce_check_add(c, n, 1001, 1001), ST_TEMPFAIL);
 	/* Once the first half expired, a live nonce later in the chain is
 	 * still found behind the expired slots. */
 	n[8] = 40;
-	assert_int_equal(nonce_check_add(c, n, 1000 + 2 * AUTH_WINDOW), ST_PERM);
+	assert_int_equal(nonce_check_add(c, n, 1001, 1001 + AUTH_WINDOW), ST_PERM);
 	n[8] = 0xff;
-	assert_int_equal(nonce_check_add(c, n, 1000 + 2 * AUTH_WINDOW), ST_OK);
-	assert_int_equal(nonce_check_add(c, n, 1000 + 2 * AUTH_WINDOW), ST_PERM);
+	assert_int_equal(nonce_check_add(c, n, 1001, 1001 + AUTH_WINDOW), ST_OK);
+	assert_int_equal(nonce_check_add(c, n, 1001, 1001 + AUTH_WINDOW), ST_PERM);
 	nonce_free(c);
 }
 
