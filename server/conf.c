@@ -29,6 +29,8 @@ static const struct option conf_opts[] = {
 	{ "tls-cert", required_argument, NULL, OPT_FIRST },
 	{ "tls-key", required_argument, NULL, OPT_FIRST },
 	{ "mailbox-rate", required_argument, NULL, OPT_FIRST },
+	{ "mailbox-rate-total", required_argument, NULL, OPT_FIRST },
+	{ "empty-expire", required_argument, NULL, OPT_FIRST },
 	{ "mailbox-max", required_argument, NULL, OPT_FIRST },
 	{ "reply-expire", required_argument, NULL, OPT_FIRST },
 	{ "connection-memory", required_argument, NULL, OPT_FIRST },
@@ -56,12 +58,15 @@ void conf_usage(FILE *f)
 	      "  --max-connections N       connections at once (default 256)\n"
 	      "  --idle-timeout SECONDS    drop a connection idle this long (default 60)\n"
 	      "  --expire SECONDS          lifetime of an idle partial upload (default 7d)\n"
+	      "  --empty-expire SECONDS    lifetime of an upload no byte reached (default 10m)\n"
 	      "  --date-granularity G      day, week or month for stored dates (default day)\n"
 	      "  --retention R             delete-on-fetch or keep (default delete-on-fetch)\n"
 	      "  --tls-cert FILE           serve TLS with this PEM certificate ...\n"
 	      "  --tls-key FILE            ... and this PEM key\n"
-	      "  --mailbox-rate N          anonymous mailbox reads per second, all\n"
-	      "                            clients together (default 20)\n"
+	      "  --mailbox-rate N          anonymous reads per second of one mailbox\n"
+	      "                            (default 5)\n"
+	      "  --mailbox-rate-total N    anonymous mailbox reads per second in all\n"
+	      "                            (default 1000)\n"
 	      "  --mailbox-max N           replies kept per mailbox (default 32)\n"
 	      "  --reply-expire SECONDS    lifetime of a reply (default 90d)\n"
 	      "  --connection-memory BYTES memory per connection (default 1M)\n"
@@ -84,7 +89,9 @@ st_t conf_init(conf *c)
 	c->expire = 7 * 86400;
 	c->granularity = CONF_GRAN_DAY;
 	c->retention = CONF_RET_DELETE;
-	c->mailbox_rate = 20;
+	c->mailbox_rate = 5;
+	c->mailbox_rate_total = 1000;
+	c->empty_expire = 600;
 	c->mailbox_max = 32;
 	c->reply_expire = 90 * 86400;
 	c->conn_memory = 1 << 20;
@@ -281,6 +288,12 @@ st_t conf_set(conf *c, const char *key, const char *v)
 			st = ST_CONFIG;
 	} else if (strcmp(key, "mailbox-rate") == 0) {
 		st = conf_parse_uint(v, 1, 100000, &c->mailbox_rate);
+	} else if (strcmp(key, "mailbox-rate-total") == 0) {
+		st = conf_parse_uint(v, 1, 1000000, &c->mailbox_rate_total);
+	} else if (strcmp(key, "empty-expire") == 0) {
+		st = conf_parse_duration(v, &c->empty_expire);
+		if (st == ST_OK && (c->empty_expire == 0 || c->empty_expire > 86400))
+			st = ST_CONFIG;
 	} else if (strcmp(key, "mailbox-max") == 0) {
 		st = conf_parse_uint(v, 1, 10000, &c->mailbox_max);
 	} else if (strcmp(key, "connection-memory") == 0) {

@@ -34,7 +34,9 @@ typedef struct {
 	uint64_t expire;            /* seconds an idle partial upload lives */
 	conf_gran granularity;
 	conf_ret retention;
-	unsigned mailbox_rate;      /* anonymous mailbox GETs per second */
+	unsigned mailbox_rate;      /* anonymous GETs per second, per mailbox */
+	unsigned mailbox_rate_total; /* ... and for all mailboxes together */
+	uint64_t empty_expire;      /* seconds an upload without bytes lives */
 	unsigned mailbox_max;       /* replies held per mailbox */
 	uint64_t reply_expire;      /* seconds a reply is kept */
 	size_t conn_memory;         /* libmicrohttpd memory per connection */

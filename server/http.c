@@ -754,8 +754,8 @@ static enum MHD_Result http_mailbox_get(http_server *h, struct MHD_Connection *c
 	char *b64;
 	st_t st;
 
-	/* One bucket for everyone: no address is ever looked at. */
-	if (!rate_take(h->rl))
+	/* A bucket per mailbox and a global cap: no address is looked at. */
+	if (!rate_take(h->rl, (const uint8_t *)r->id, BLOB_ID_HEX))
 		return http_error_code(c, r, MHD_HTTP_TOO_MANY_REQUESTS);
 	st = store_reply_list(h->up->st, r->id, &v, &n);
 	if (st != ST_OK)

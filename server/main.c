@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		        "damaged on disk (storage failure)\n", rs.lost);
 	s = nonce_new(&nc);
 	if (s == ST_OK)
-		s = rate_new(cf.mailbox_rate, &rl);
+		s = rate_new(cf.mailbox_rate, cf.mailbox_rate_total, &rl);
 	if (s != ST_OK)
 		goto cleanup;
 	/* Every thread inherits this mask; the signals are taken only by

@@ -15,7 +15,7 @@
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_USAGE, Q_UNFINISHED, Q_UP_ADD, Q_UP_GET, Q_UP_OFF, Q_UP_MARK,
-	Q_UP_DONE, Q_UP_DEL, Q_UP_ALL, Q_UP_EXPIRED,
+	Q_UP_DONE, Q_UP_DEL, Q_UP_ALL, Q_UP_EXPIRED, Q_UP_EMPTY,
 	Q_SUB_ADD, Q_SUB_LIST, Q_SUB_GET, Q_SUB_FETCHED, Q_SUB_DEL,
 	Q_RE_COUNT, Q_RE_ADD, Q_RE_LIST, Q_RE_EXPIRE,
 	Q_NONCE_ADD, Q_NONCE_EXPIRE,
@@ -27,7 +27,7 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
 	[Q_USAGE] = "SELECT (SELECT COALESCE(SUM(size),0) FROM submissions)"
-	            " + (SELECT COALESCE(SUM(length),0) FROM uploads WHERE done=0)",
+	            " + (SELECT COALESCE(SUM(off),0) FROM uploads WHERE done=0)",
 	[Q_UNFINISHED] = "SELECT COUNT(*) FROM uploads WHERE done=0",
 	[Q_UP_ADD] = "INSERT INTO uploads(id,length,off,expires,sub_id,done)"
 	             " VALUES(?1,?2,0,?3,'',0)",
@@ -40,6 +40,8 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_UP_ALL] = "SELECT id,length,off,expires,done,sub_id FROM uploads ORDER BY id",
 	[Q_UP_EXPIRED] = "SELECT id,length,off,expires,done,sub_id FROM uploads"
 	                 " WHERE expires<?1 LIMIT ?2",
+	[Q_UP_EMPTY] = "SELECT id FROM uploads WHERE done=0 AND off=0 AND sub_id=''"
+	               " ORDER BY expires LIMIT 1",
 	[Q_SUB_ADD] = "INSERT INTO submissions(id,size,date,state) VALUES(?1,?2,?3,0)",
 	[Q_SUB_LIST] = "SELECT seq,id,size,date,state FROM submissions WHERE seq>?1"
 	               " ORDER BY seq LIMIT ?2",
@@ -238,8 +240,9 @@ st_t store_upload_add(store *s, const char *id, uint64_t length,
 		st = ST_TEMPFAIL;
 	if (st == ST_OK)
 		st = store_int_query(s, s->q[Q_USAGE], &used);
-	/* The whole declared length is reserved now, so a started upload can
-	 * never be the one that overruns the quota. */
+	/* Only bytes received count: a declared length that cannot fit now
+	 * is refused, but none is reserved (a dozen declared 8 GiB uploads
+	 * must not fill the quota). PATCHes check again as bytes come. */
 	if (st == ST_OK && quota != 0 && ((uint64_t)used > quota || length > quota - (uint64_t)used))
 		st = ST_NOSPACE;
 	if (st == ST_OK) {
@@ -601,6 +604,37 @@ st_t store_nonce_expire(store *s, int64_t now)
 	pthread_mutex_lock(&s->mu);
 	sqlite3_bind_int64(s->q[Q_NONCE_EXPIRE], 1, now);
 	st = store_exec(s, Q_NONCE_EXPIRE);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_usage(store *s, uint64_t *used)
+{
+	int64_t v = 0;
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	st = store_int_query(s, s->q[Q_USAGE], &v);
+	pthread_mutex_unlock(&s->mu);
+	*used = (uint64_t)v;
+	return st;
+}
+
+st_t store_upload_oldest_empty(store *s, char id[STORE_ID_HEX + 1])
+{
+	sqlite3_stmt *q = s->q[Q_UP_EMPTY];
+	int rc;
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		store_copy_text(id, STORE_ID_HEX + 1, q, 0);
+		st = ST_OK;
+	} else {
+		st = rc == SQLITE_DONE ? ST_NOTFOUND : store_err(s);
+	}
+	sqlite3_reset(q);
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }

@@ -87,6 +87,13 @@ st_t store_reply_expire(store *s, int64_t now);
  * zeroed by secure_delete) do not linger in old WAL frames. */
 st_t store_checkpoint(store *s);
 
+/* Bytes the quota counts: stored submissions plus the durable offsets
+ * of unfinished uploads (received, not declared). */
+st_t store_usage(store *s, uint64_t *used);
+/* The unfinished upload no byte has reached that expires first;
+ * ST_NOTFOUND when there is none. */
+st_t store_upload_oldest_empty(store *s, char id[STORE_ID_HEX + 1]);
+
 /* Officer-auth nonces kept across restarts: ST_OK when new (committed
  * durably before returning), ST_CONFLICT when already there (a replay).
  * Expiry drops those with until < now. */

@@ -108,6 +108,29 @@ static void upload_release(upload_svc *u, const char *id)
 	pthread_mutex_unlock(&u->mu);
 }
 
+int64_t upload_tick(int64_t t)
+{
+	return (t + UPLOAD_TICK - 1) / UPLOAD_TICK * UPLOAD_TICK;
+}
+
+/* At --max-uploads, the oldest upload that no byte has reached gives up
+ * its slot: it costs its creator nothing to make again, and a flood of
+ * empty creations must not lock out a real one. */
+static st_t upload_evict_empty(upload_svc *u)
+{
+	char id[BLOB_ID_HEX + 1];
+	st_t st;
+
+	st = store_upload_oldest_empty(u->st, id);
+	if (st != ST_OK || upload_claim(u, id) != ST_OK)
+		return ST_TEMPFAIL;
+	st = store_upload_del(u->st, id);
+	if (st == ST_OK)
+		st = blob_remove(u->bl, BLOB_PARTIAL, id);
+	upload_release(u, id);
+	return st;
+}
+
 st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
                    char id[BLOB_ID_HEX + 1], int64_t *expires)
 {
@@ -125,9 +148,14 @@ st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
 	if (length > avail)
 		return ST_NOSPACE;
 	upload_new_id(id);
-	*expires = now + (int64_t)u->cf->expire;
+	/* No byte yet: it lives minutes, not days, so a flood of empty
+	 * creations frees itself. */
+	*expires = upload_tick(now + (int64_t)u->cf->empty_expire);
 	st = store_upload_add(u->st, id, length, *expires, u->cf->quota,
 	                      u->cf->max_uploads);
+	if (st == ST_TEMPFAIL && upload_evict_empty(u) == ST_OK)
+		st = store_upload_add(u->st, id, length, *expires, u->cf->quota,
+		                      u->cf->max_uploads);
 	if (st != ST_OK)
 		return st;
 	st = blob_create(u->bl, id);
@@ -187,6 +215,17 @@ st_t upload_patch_begin(upload_svc *u, const char *id, uint64_t offset,
 	if (body_len != UINT64_MAX && body_len > row.length - row.offset) {
 		st = ST_TOOBIG;
 		goto cleanup;
+	}
+	/* The quota counts received bytes; what this PATCH may still bring
+	 * must fit now (concurrent PATCHes can overrun it by their sum). */
+	if (u->cf->quota != 0) {
+		uint64_t used, more = body_len != UINT64_MAX ? body_len : row.length - row.offset;
+
+		st = store_usage(u->st, &used);
+		if (st == ST_OK && (used > u->cf->quota || more > u->cf->quota - used))
+			st = ST_NOSPACE;
+		if (st != ST_OK)
+			goto cleanup;
 	}
 	st = blob_open_append(u->bl, id, row.offset, &p->fd);
 	if (st != ST_OK)
@@ -385,7 +424,7 @@ st_t upload_patch_end(upload_patch *p, int64_t now, uint64_t *offset)
 	}
 	if (p->offset != p->start) {
 		sync_st = store_upload_set_offset(u->st, p->id, p->offset,
-		                                  now + (int64_t)u->cf->expire);
+		                                  upload_tick(now + (int64_t)u->cf->expire));
 		if (sync_st == ST_OK)
 			*offset = p->offset;
 		else if (st == ST_OK)

@@ -47,9 +47,16 @@ void upload_coarse_date(conf_gran g, time_t now, char date[STORE_DATE_LEN + 1],
  * A landed upload's row keeps this, not its exact arrival time. */
 int64_t upload_coarse_expiry(conf_gran g, int64_t t);
 
-/* New upload of exactly length bytes. ST_BADDATA for 0, ST_TOOBIG over
- * max-size, ST_NOSPACE over the quota or the free disk, ST_TEMPFAIL at
- * max-uploads. */
+/* Expiries of unfinished uploads are rounded up to this many seconds;
+ * landed ones keep only the start of a period (upload_coarse_expiry). */
+#define UPLOAD_TICK 60
+int64_t upload_tick(int64_t t);
+
+/* New upload of exactly length bytes, expiring --empty-expire after now
+ * until a byte arrives. ST_BADDATA for 0, ST_TOOBIG over max-size,
+ * ST_NOSPACE when it cannot fit the quota (received bytes) or the free
+ * disk now, ST_TEMPFAIL at max-uploads with no upload free of bytes to
+ * evict. */
 st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
                    char id[BLOB_ID_HEX + 1], int64_t *expires);
 

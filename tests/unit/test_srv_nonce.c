@@ -1,7 +1,7 @@
 /* test_srv_nonce.c: the officer-auth replay cache: a nonce is refused
  * while its timestamp could still be accepted, forgotten after, found
  * past expired slots, and a full probe chain refuses rather than forgets;
- * plus the global rate limiter. */
+ * plus the mailbox rate limiter (per mailbox and global). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,14 +63,24 @@ static void collisions(void **state)
 static void rate_limit(void **state)
 {
 	rate *r = NULL;
-	int i, ok = 0;
+	int i, a = 0, b = 0, c = 0;
 
 	(void)state;
-	assert_int_equal(rate_new(5, &r), ST_OK);
+	assert_int_equal(rate_new(5, 1000, &r), ST_OK);
 	for (i = 0; i < 50; i++)
-		ok += rate_take(r);
-	/* A burst of 5, and at most a token or two more while looping. */
-	assert_true(ok >= 5 && ok <= 7);
+		a += rate_take(r, (const uint8_t *)"mailbox-a", 9);
+	/* A burst of 5, and at most a token or two more while looping ... */
+	assert_true(a >= 5 && a <= 7);
+	/* ... while another mailbox still has its own. */
+	for (i = 0; i < 5; i++)
+		b += rate_take(r, (const uint8_t *)"mailbox-b", 9);
+	assert_int_equal(b, 5);
+	rate_free(r);
+	/* The global cap holds over many mailboxes. */
+	assert_int_equal(rate_new(5, 10, &r), ST_OK);
+	for (i = 0; i < 100; i++)
+		c += rate_take(r, (const uint8_t *)&i, sizeof i);
+	assert_true(c >= 10 && c <= 12);
 	rate_free(r);
 }
 
