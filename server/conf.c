@@ -23,6 +23,8 @@ static const struct option conf_opts[] = {
 	{ "max-uploads", required_argument, NULL, OPT_FIRST },
 	{ "max-connections", required_argument, NULL, OPT_FIRST },
 	{ "idle-timeout", required_argument, NULL, OPT_FIRST },
+	{ "header-timeout", required_argument, NULL, OPT_FIRST },
+	{ "threads", required_argument, NULL, OPT_FIRST },
 	{ "expire", required_argument, NULL, OPT_FIRST },
 	{ "date-granularity", required_argument, NULL, OPT_FIRST },
 	{ "retention", required_argument, NULL, OPT_FIRST },
@@ -57,6 +59,9 @@ void conf_usage(FILE *f)
 	      "  --max-uploads N           unfinished uploads at once (default 1000)\n"
 	      "  --max-connections N       connections at once (default 256)\n"
 	      "  --idle-timeout SECONDS    drop a connection idle this long (default 60)\n"
+	      "  --header-timeout SECONDS  drop a connection whose request headers take\n"
+	      "                            longer than this in all (default 10)\n"
+	      "  --threads N               event threads, and as many for fsync (default 4)\n"
 	      "  --expire SECONDS          lifetime of an idle partial upload (default 7d)\n"
 	      "  --empty-expire SECONDS    lifetime of an upload no byte reached (default 10m)\n"
 	      "  --date-granularity G      day, week or month for stored dates (default day)\n"
@@ -86,6 +91,8 @@ st_t conf_init(conf *c)
 	c->max_uploads = 1000;
 	c->max_connections = 256;
 	c->idle_timeout = 60;
+	c->header_timeout = 10;
+	c->threads = 4;
 	c->expire = 7 * 86400;
 	c->granularity = CONF_GRAN_DAY;
 	c->retention = CONF_RET_DELETE;
@@ -260,6 +267,13 @@ st_t conf_set(conf *c, const char *key, const char *v)
 		if (st == ST_OK && (u == 0 || u > 86400))
 			st = ST_CONFIG;
 		c->idle_timeout = (unsigned)u;
+	} else if (strcmp(key, "header-timeout") == 0) {
+		st = conf_parse_duration(v, &u);
+		if (st == ST_OK && (u == 0 || u > 3600))
+			st = ST_CONFIG;
+		c->header_timeout = (unsigned)u;
+	} else if (strcmp(key, "threads") == 0) {
+		st = conf_parse_uint(v, 1, 64, &c->threads);
 	} else if (strcmp(key, "expire") == 0) {
 		st = conf_parse_duration(v, &c->expire);
 		if (st == ST_OK && (c->expire == 0 || c->expire > 3650ULL * 86400))

@@ -31,6 +31,8 @@ typedef struct {
 	unsigned max_uploads;       /* unfinished uploads at once */
 	unsigned max_connections;
 	unsigned idle_timeout;      /* seconds */
+	unsigned header_timeout;    /* seconds to send a request's headers */
+	unsigned threads;           /* event threads, and as many for fsync */
 	uint64_t expire;            /* seconds an idle partial upload lives */
 	conf_gran granularity;
 	conf_ret retention;

@@ -5,6 +5,7 @@
  * and nothing about the client is logged. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -22,6 +23,7 @@
 #include "fsio.h"
 #include "http.h"
 #include "reply.h"
+#include "work.h"
 
 #define HTTP_HEADERS_MAX (16 * 1024) /* all request header bytes together */
 #define HTTP_LIST_MAX 1000
@@ -33,8 +35,28 @@
 #define TUS_EXTENSIONS "creation,creation-with-upload,expiration,termination"
 #define OFFSET_OCTETS "application/offset+octet-stream"
 
+/* One TCP connection, from accept to close, in age order. busy: a
+ * request's headers are in (it is being served); otherwise the
+ * connection waits for headers, since `since`. */
+typedef struct http_conn {
+	struct http_conn *prev, *next;
+	int fd;
+	int busy;
+	int shut;           /* already shut down by us */
+	struct timespec since;
+} http_conn;
+
 struct http_server {
 	const conf *cf;
+	work *wk;           /* fsync and landing, off the event threads */
+	pthread_mutex_t cmu; /* guards the connection list */
+	http_conn *chead, *ctail;
+	unsigned nbusy;     /* connections with a request being served */
+	pthread_t reaper;
+	int reaper_on;
+	pthread_mutex_t rmu;
+	pthread_cond_t rcv;
+	int stopping;
 	upload_svc *up;
 	nonce_cache *nc;
 	rate *rl;
@@ -64,7 +86,11 @@ typedef struct {
 	int queued;       /* the response is queued already */
 	int creating;     /* POST /v1/uploads/: answer 201 at the end */
 	int patching;     /* an upload_patch session is open */
+	int finished;     /* its end ran on the work pool: fin_st, fin_off */
 	upload_patch patch;
+	st_t fin_st;
+	uint64_t fin_off;
+	struct MHD_Connection *conn; /* to resume after the work pool */
 	int64_t expires;
 	uint8_t *buf;     /* reply body being received */
 	size_t len;
@@ -516,18 +542,28 @@ static enum MHD_Result http_upload_patch(http_server *h, struct MHD_Connection *
 }
 
 /* The end of a PATCH or of a creation-with-upload POST. */
+/* Work pool: end the PATCH (fsync, record, check and land), then wake
+ * the suspended connection, whose next callback answers. */
+static void http_finish_job(void *arg)
+{
+	http_req *r = arg;
+
+	r->fin_st = upload_patch_end(&r->patch, (int64_t)time(NULL), &r->fin_off);
+	r->patching = 0;
+	r->finished = 1;
+	MHD_resume_connection(r->conn);
+}
+
+/* The end of a PATCH or of a creation-with-upload POST, once
+ * http_finish_job has run (or when there was no body). */
 static enum MHD_Result http_upload_finish(struct MHD_Connection *c, http_req *r)
 {
 	char off[32], exp[64], loc[64];
 	const char *hdrs[] = { "Upload-Offset", off, "Upload-Expires", exp,
 	                       MHD_HTTP_HEADER_LOCATION, loc, NULL };
-	uint64_t offset = 0;
-	st_t st = ST_OK;
+	uint64_t offset = r->finished ? r->fin_off : 0;
+	st_t st = r->finished ? r->fin_st : ST_OK;
 
-	if (r->patching) {
-		st = upload_patch_end(&r->patch, (int64_t)time(NULL), &offset);
-		r->patching = 0;
-	}
 	snprintf(off, sizeof off, "%" PRIu64, offset);
 	if (r->creating) {
 		/* The upload exists whatever happened to its first bytes; the
@@ -807,9 +843,15 @@ static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection
 static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
                                   const char *url, const char *method, http_req *r)
 {
-	/* Past --max-connections a few more are told to come back later
-	 * (and closed); past those, MHD closes them unanswered. */
-	if (atomic_load(&h->nconn) > h->cf->max_connections) {
+	unsigned busy;
+
+	/* Connections waiting for headers make room for this one (evicted,
+	 * oldest first); when --max-connections are all being served, it is
+	 * told to come back later (and closed). */
+	pthread_mutex_lock(&h->cmu);
+	busy = h->nbusy;
+	pthread_mutex_unlock(&h->cmu);
+	if (busy > h->cf->max_connections) {
 		static const char *const close_hdrs[] = { MHD_HTTP_HEADER_CONNECTION, "close", NULL };
 		const char *t = http_text(MHD_HTTP_SERVICE_UNAVAILABLE);
 
@@ -868,6 +910,136 @@ static enum MHD_Result http_start_request(http_server *h, struct MHD_Connection 
 	return ret;
 }
 
+static void http_conn_unlink(http_server *h, http_conn *k)
+{
+	if (k->prev != NULL)
+		k->prev->next = k->next;
+	else
+		h->chead = k->next;
+	if (k->next != NULL)
+		k->next->prev = k->prev;
+	else
+		h->ctail = k->prev;
+	k->prev = k->next = NULL;
+}
+
+static void http_conn_append(http_server *h, http_conn *k)
+{
+	k->prev = h->ctail;
+	k->next = NULL;
+	if (h->ctail != NULL)
+		h->ctail->next = k;
+	else
+		h->chead = k;
+	h->ctail = k;
+}
+
+/* Shut a connection's socket (lock held): its thread sees end of file
+ * and closes it; the fd stays valid until the CLOSED notice unlinks it. */
+static void http_conn_shut(http_conn *k)
+{
+	if (!k->shut) {
+		k->shut = 1;
+		shutdown(k->fd, SHUT_RDWR);
+	}
+}
+
+/* busy 1: a request's headers are complete; 0: waiting for headers (a
+ * new deadline, and to the back of the eviction order). */
+static void http_conn_phase(http_server *h, struct MHD_Connection *c, int busy)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	http_conn *k = ci != NULL ? ci->socket_context : NULL;
+
+	if (k == NULL)
+		return;
+	pthread_mutex_lock(&h->cmu);
+	if (busy && !k->busy)
+		h->nbusy++;
+	else if (!busy && k->busy)
+		h->nbusy--;
+	k->busy = busy;
+	if (!busy) {
+		clock_gettime(CLOCK_MONOTONIC, &k->since);
+		http_conn_unlink(h, k);
+		http_conn_append(h, k);
+	}
+	pthread_mutex_unlock(&h->cmu);
+}
+
+static void http_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                            enum MHD_ConnectionNotificationCode code)
+{
+	http_server *h = cls;
+	const union MHD_ConnectionInfo *ci;
+	http_conn *k, *old;
+
+	if (code != MHD_CONNECTION_NOTIFY_STARTED) {
+		k = *socket_context;
+		atomic_fetch_sub(&h->nconn, 1);
+		if (k == NULL)
+			return;
+		pthread_mutex_lock(&h->cmu);
+		if (k->busy)
+			h->nbusy--;
+		http_conn_unlink(h, k);
+		pthread_mutex_unlock(&h->cmu);
+		free(k);
+		*socket_context = NULL;
+		return;
+	}
+	atomic_fetch_add(&h->nconn, 1);
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	k = calloc(1, sizeof *k);
+	*socket_context = k;
+	if (k == NULL || ci == NULL) {
+		free(k);
+		*socket_context = NULL;
+		return;
+	}
+	k->fd = ci->connect_fd;
+	clock_gettime(CLOCK_MONOTONIC, &k->since);
+	pthread_mutex_lock(&h->cmu);
+	/* Over --max-connections, the oldest connection still waiting for
+	 * headers makes room: a slow-loris holds a slot only until someone
+	 * else needs it. A connection being served is never evicted. */
+	if (atomic_load(&h->nconn) > h->cf->max_connections) {
+		for (old = h->chead; old != NULL; old = old->next)
+			if (!old->busy && !old->shut)
+				break;
+		if (old != NULL)
+			http_conn_shut(old);
+	}
+	http_conn_append(h, k);
+	pthread_mutex_unlock(&h->cmu);
+}
+
+/* Once a second: shut every connection that has waited for its headers
+ * longer than --header-timeout, however it trickles (MHD's own idle
+ * timeout restarts at each byte). */
+static void *http_reaper(void *arg)
+{
+	http_server *h = arg;
+	struct timespec now, wake;
+	http_conn *k;
+
+	pthread_mutex_lock(&h->rmu);
+	while (!h->stopping) {
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_sec += 1;
+		pthread_cond_timedwait(&h->rcv, &h->rmu, &wake);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		pthread_mutex_lock(&h->cmu);
+		for (k = h->chead; k != NULL; k = k->next)
+			if (!k->busy && now.tv_sec - k->since.tv_sec >= (time_t)h->cf->header_timeout)
+				http_conn_shut(k);
+		pthread_mutex_unlock(&h->cmu);
+	}
+	pthread_mutex_unlock(&h->rmu);
+	return NULL;
+}
+
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
                                    const char *url, const char *method,
                                    const char *version, const char *upload_data,
@@ -882,6 +1054,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 		http_head_scan sc;
 
 		r->started = 1;
+		http_conn_phase(h, c, 1);
 		/* Refused here, before any body byte is read; an answer on the
 		 * first callback also makes MHD close the connection. */
 		memset(&sc, 0, sizeof sc);
@@ -913,6 +1086,14 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 	}
 	if (r->queued)
 		return MHD_YES;
+	if (r->patching) {
+		/* fsync and landing block: the work pool does them while this
+		 * connection sleeps, and the event thread serves the others. */
+		r->conn = c;
+		MHD_suspend_connection(c);
+		work_submit(h->wk, http_finish_job, r);
+		return MHD_YES;
+	}
 	r->queued = 1;
 	if (r->buf != NULL)
 		return http_mailbox_finish(h, c, method, r);
@@ -925,9 +1106,9 @@ static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	http_req *r = *con_cls;
 	uint64_t off;
 
-	(void)cls;
-	(void)c;
 	(void)toe;
+	/* Kept alive, it waits for headers again, with a fresh deadline. */
+	http_conn_phase(cls, c, 0);
 	if (r == NULL)
 		return;
 	/* A PATCH cut short keeps what reached the disk: fsync'd and
@@ -955,19 +1136,6 @@ static void *http_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	if (uri != NULL && strlen(uri) < HTTP_TARGET_MAX)
 		r->target = strdup(uri);
 	return r;
-}
-
-static void http_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-                            enum MHD_ConnectionNotificationCode code)
-{
-	http_server *h = cls;
-
-	(void)c;
-	(void)socket_context;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED)
-		atomic_fetch_add(&h->nconn, 1);
-	else
-		atomic_fetch_sub(&h->nconn, 1);
 }
 
 static st_t http_listen(const conf *cf, int *out)
@@ -1042,9 +1210,11 @@ static void http_set_hosts(http_server *h)
 st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
                 http_server **out)
 {
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	                 MHD_USE_POLL;
-	struct MHD_OptionItem opts[12];
+	/* A few epoll threads serve every connection (a slow one costs a
+	 * socket and a little memory, not a thread); blocking work goes to
+	 * the work pool. */
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+	struct MHD_OptionItem opts[14];
 	http_server *h;
 	size_t i, n;
 	st_t st;
@@ -1058,6 +1228,12 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 	h->nc = nc;
 	h->rl = rl;
 	h->lfd = -1;
+	pthread_mutex_init(&h->cmu, NULL);
+	pthread_mutex_init(&h->rmu, NULL);
+	pthread_cond_init(&h->rcv, NULL);
+	st = work_new(cf->threads, &h->wk);
+	if (st != ST_OK)
+		goto cleanup;
 	for (i = 0; i < cf->n_officers; i++)
 		auth_key_id(cf->officer_pk[i], h->officer_id[i]);
 	http_set_hosts(h);
@@ -1079,8 +1255,10 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, h->lfd, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	                                     (intptr_t)cf->conn_memory, NULL };
+	/* Room for the evicted ones still closing, and for the 503s. */
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
-	                                     (intptr_t)cf->max_connections + HTTP_BUSY_MARGIN, NULL };
+	                                     (intptr_t)(2 * cf->max_connections + HTTP_BUSY_MARGIN),
+	                                     NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
 	                                     (intptr_t)http_connection, h };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
@@ -1089,6 +1267,8 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 	                                     (intptr_t)http_completed, h };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK,
 	                                     (intptr_t)http_uri, h };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,
+	                                     (intptr_t)cf->threads, NULL };
 	if (h->tls_cert != NULL) {
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key };
@@ -1103,6 +1283,11 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 		goto cleanup;
 	}
 	h->lfd = -1; /* the daemon's now */
+	if (pthread_create(&h->reaper, NULL, http_reaper, h) != 0) {
+		st = ST_NOMEM;
+		goto cleanup;
+	}
+	h->reaper_on = 1;
 	*out = h;
 	h = NULL;
 	st = ST_OK;
@@ -1115,8 +1300,24 @@ void http_stop(http_server *h)
 {
 	if (h == NULL)
 		return;
+	if (h->reaper_on) {
+		pthread_mutex_lock(&h->rmu);
+		h->stopping = 1;
+		pthread_cond_signal(&h->rcv);
+		pthread_mutex_unlock(&h->rmu);
+		pthread_join(h->reaper, NULL);
+	}
+	if (h->d != NULL)
+		MHD_quiesce_daemon(h->d);
+	/* Every queued fsync runs and resumes its connection before MHD
+	 * stops (it must not stop with a connection suspended). */
+	work_stop(h->wk);
 	if (h->d != NULL)
 		MHD_stop_daemon(h->d);
+	work_free(h->wk);
+	pthread_cond_destroy(&h->rcv);
+	pthread_mutex_destroy(&h->rmu);
+	pthread_mutex_destroy(&h->cmu);
 	if (h->lfd >= 0)
 		close(h->lfd);
 	free(h->tls_cert);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "blob.h"
@@ -46,6 +47,17 @@ static void serve(upload_svc *up, const sigset_t *stop, unsigned period)
 	}
 }
 
+/* Every connection is a descriptor: take what the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	conf cf;
@@ -82,6 +94,7 @@ int main(int argc, char **argv)
 	if (cf.n_officers == 0)
 		fprintf(stderr, "intake-server: no --officer-key: the officer API refuses every request\n");
 	umask(077);
+	raise_fd_limit();
 	if (snprintf(dbpath, sizeof dbpath, "%s/intake.db", cf.data_dir) >= (int)sizeof dbpath) {
 		fprintf(stderr, "intake-server: data dir path too long\n");
 		s = ST_CONFIG;

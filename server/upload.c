@@ -108,9 +108,12 @@ static void upload_release(upload_svc *u, const char *id)
 	pthread_mutex_unlock(&u->mu);
 }
 
-int64_t upload_tick(int64_t t)
+int64_t upload_tick(int64_t now, uint64_t life)
 {
-	return (t + UPLOAD_TICK - 1) / UPLOAD_TICK * UPLOAD_TICK;
+	/* A lifetime under a tick (tests) is kept as it is. */
+	int64_t q = life < UPLOAD_TICK ? 1 : UPLOAD_TICK, t = now + (int64_t)life;
+
+	return (t + q - 1) / q * q;
 }
 
 /* At --max-uploads, the oldest upload that no byte has reached gives up
@@ -150,7 +153,7 @@ st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
 	upload_new_id(id);
 	/* No byte yet: it lives minutes, not days, so a flood of empty
 	 * creations frees itself. */
-	*expires = upload_tick(now + (int64_t)u->cf->empty_expire);
+	*expires = upload_tick(now, u->cf->empty_expire);
 	st = store_upload_add(u->st, id, length, *expires, u->cf->quota,
 	                      u->cf->max_uploads);
 	if (st == ST_TEMPFAIL && upload_evict_empty(u) == ST_OK)
@@ -424,7 +427,7 @@ st_t upload_patch_end(upload_patch *p, int64_t now, uint64_t *offset)
 	}
 	if (p->offset != p->start) {
 		sync_st = store_upload_set_offset(u->st, p->id, p->offset,
-		                                  upload_tick(now + (int64_t)u->cf->expire));
+		                                  upload_tick(now, u->cf->expire));
 		if (sync_st == ST_OK)
 			*offset = p->offset;
 		else if (st == ST_OK)

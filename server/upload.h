@@ -50,7 +50,7 @@ int64_t upload_coarse_expiry(conf_gran g, int64_t t);
 /* Expiries of unfinished uploads are rounded up to this many seconds;
  * landed ones keep only the start of a period (upload_coarse_expiry). */
 #define UPLOAD_TICK 60
-int64_t upload_tick(int64_t t);
+int64_t upload_tick(int64_t now, uint64_t life);
 
 /* New upload of exactly length bytes, expiring --empty-expire after now
  * until a byte arrives. ST_BADDATA for 0, ST_TOOBIG over max-size,

@@ -15,7 +15,8 @@ ALEN=$(stat -c %s "$T/a.env")
 # --- command line ---------------------------------------------------------
 expect_exit 0 "--help exits 0" "$SERVER" --help
 for o in listen data-dir config officer-key max-size quota max-uploads max-connections \
-	idle-timeout expire date-granularity retention tls-cert tls-key mailbox-rate \
+	idle-timeout header-timeout threads expire empty-expire host mailbox-rate-total \
+	date-granularity retention tls-cert tls-key mailbox-rate \
 	mailbox-max reply-expire connection-memory help; do
 	grep -q -- "--$o" "$T/out" || not_ok "--help lists --$o"
 done
@@ -204,7 +205,7 @@ check "the log holds no ids" bash -c "! grep -Eq '[0-9a-f]{32}' '$T/server.log'"
 check "the log holds no client address" bash -c "! grep -q '127.0.0.1:[0-9]* *$' <(grep -v listening '$T/server.log')"
 
 # --- expiry ------------------------------------------------------------------------------------
-start_server "$T/data2" --expire 2 || { not_ok "server with --expire starts"; exit 1; }
+start_server "$T/data2" --expire 2 --empty-expire 2 || { not_ok "server with --expire starts"; exit 1; }
 loc=$(tus_create 5000)
 check "an upload to expire is created" [ "$(code -I "${TUSH[@]}" "$URL$loc")" = 200 ]
 sleep 5 # expiry is in whole seconds, the reaper runs every second
