@@ -33,6 +33,8 @@ static const struct option conf_opts[] = {
 	{ "mailbox-rate", required_argument, NULL, OPT_FIRST },
 	{ "mailbox-rate-total", required_argument, NULL, OPT_FIRST },
 	{ "empty-expire", required_argument, NULL, OPT_FIRST },
+	{ "pow-max", required_argument, NULL, OPT_FIRST },
+	{ "pow-free", required_argument, NULL, OPT_FIRST },
 	{ "mailbox-max", required_argument, NULL, OPT_FIRST },
 	{ "reply-expire", required_argument, NULL, OPT_FIRST },
 	{ "connection-memory", required_argument, NULL, OPT_FIRST },
@@ -73,6 +75,10 @@ void conf_usage(FILE *f)
 	      "  --mailbox-rate-total N    anonymous mailbox reads per second in all\n"
 	      "                            (default 1000)\n"
 	      "  --mailbox-max N           replies kept per mailbox (default 32)\n"
+	      "  --pow-max D               highest proof-of-work difficulty asked of\n"
+	      "                            upload creation, 0 for none (default 20)\n"
+	      "  --pow-free N              upload creations per second free of work\n"
+	      "                            (smoothed over 10 s; default 2)\n"
 	      "  --reply-expire SECONDS    lifetime of a reply (default 90d)\n"
 	      "  --connection-memory BYTES memory per connection (default 1M)\n"
 	      "  --help                    this text\n\n"
@@ -99,6 +105,8 @@ st_t conf_init(conf *c)
 	c->mailbox_rate = 5;
 	c->mailbox_rate_total = 1000;
 	c->empty_expire = 600;
+	c->pow_max = 20;
+	c->pow_free = 2;
 	c->mailbox_max = 32;
 	c->reply_expire = 90 * 86400;
 	c->conn_memory = 1 << 20;
@@ -304,6 +312,10 @@ st_t conf_set(conf *c, const char *key, const char *v)
 		st = conf_parse_uint(v, 1, 100000, &c->mailbox_rate);
 	} else if (strcmp(key, "mailbox-rate-total") == 0) {
 		st = conf_parse_uint(v, 1, 1000000, &c->mailbox_rate_total);
+	} else if (strcmp(key, "pow-max") == 0) {
+		st = conf_parse_uint(v, 0, 20, &c->pow_max);
+	} else if (strcmp(key, "pow-free") == 0) {
+		st = conf_parse_uint(v, 1, 100000, &c->pow_free);
 	} else if (strcmp(key, "empty-expire") == 0) {
 		st = conf_parse_duration(v, &c->empty_expire);
 		if (st == ST_OK && (c->empty_expire == 0 || c->empty_expire > 86400))

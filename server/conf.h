@@ -39,6 +39,8 @@ typedef struct {
 	unsigned mailbox_rate;      /* anonymous GETs per second, per mailbox */
 	unsigned mailbox_rate_total; /* ... and for all mailboxes together */
 	uint64_t empty_expire;      /* seconds an upload without bytes lives */
+	unsigned pow_max;           /* highest proof-of-work difficulty; 0: off */
+	unsigned pow_free;          /* creations per second free of work */
 	unsigned mailbox_max;       /* replies held per mailbox */
 	uint64_t reply_expire;      /* seconds a reply is kept */
 	size_t conn_memory;         /* libmicrohttpd memory per connection */

@@ -22,6 +22,7 @@
 #include "enc.h"
 #include "fsio.h"
 #include "http.h"
+#include "pow.h"
 #include "reply.h"
 #include "work.h"
 
@@ -49,6 +50,7 @@ typedef struct http_conn {
 struct http_server {
 	const conf *cf;
 	work *wk;           /* fsync and landing, off the event threads */
+	pow_state *pw;            /* proof of work on upload creation */
 	pthread_mutex_t cmu; /* guards the connection list */
 	http_conn *chead, *ctail;
 	unsigned nbusy;     /* connections with a request being served */
@@ -71,7 +73,7 @@ struct http_server {
 };
 
 typedef enum {
-	RT_NONE, RT_HEALTH, RT_UPLOADS, RT_UPLOAD, RT_SUBS, RT_SUB, RT_FETCHED,
+	RT_NONE, RT_HEALTH, RT_POW, RT_UPLOADS, RT_UPLOAD, RT_SUBS, RT_SUB, RT_FETCHED,
 	RT_MAILBOX
 } http_route;
 
@@ -218,6 +220,7 @@ static enum MHD_Result http_not_allowed(struct MHD_Connection *c, const http_req
 		const char *allow;
 	} allow[] = {
 		{ RT_HEALTH, "GET, HEAD" },
+		{ RT_POW, "GET" },
 		{ RT_UPLOADS, "POST, OPTIONS" },
 		{ RT_UPLOAD, "HEAD, PATCH, DELETE, OPTIONS" },
 		{ RT_SUBS, "GET" },
@@ -368,6 +371,8 @@ static http_route http_parse_route(const char *url, char id[BLOB_ID_HEX + 1])
 
 	if (strcmp(url, "/v1/health") == 0)
 		return RT_HEALTH;
+	if (strcmp(url, "/v1/pow") == 0)
+		return RT_POW;
 	if (strcmp(url, "/v1/uploads/") == 0 || strcmp(url, "/v1/uploads") == 0)
 		return RT_UPLOADS;
 	if (strcmp(url, "/v1/submissions") == 0 || strcmp(url, "/v1/submissions/") == 0)
@@ -463,6 +468,21 @@ static enum MHD_Result http_tus_options(http_server *h, struct MHD_Connection *c
 	return http_empty(c, r, MHD_HTTP_NO_CONTENT, hdrs);
 }
 
+/* A fresh challenge, {"difficulty":D,"challenge":"..."}: the answer to
+ * GET /v1/pow (200) and to a creation without valid work (428). */
+static enum MHD_Result http_pow(http_server *h, struct MHD_Connection *c,
+                                const http_req *r, unsigned code)
+{
+	char *text = pow_challenge_json(h->pw, (int64_t)time(NULL));
+
+	if (text == NULL)
+		return http_error(c, r, ST_NOMEM);
+	return http_send(c, r, code,
+	                 MHD_create_response_from_buffer(strlen(text), text,
+	                                                 MHD_RESPMEM_MUST_FREE),
+	                 "application/json", NULL);
+}
+
 static int http_is_offset_octets(const char *ct)
 {
 	size_t n = strlen(OFFSET_OCTETS);
@@ -493,6 +513,14 @@ static enum MHD_Result http_upload_create(http_server *h, struct MHD_Connection 
 	if (http_is_offset_octets(http_header(c, MHD_HTTP_HEADER_CONTENT_TYPE)) &&
 	    body != 0 && body != UINT64_MAX && body > length)
 		return http_error(c, r, ST_TOOBIG);
+	/* Every attempt counts towards the load; when it is high, only paid
+	 * ones go on. */
+	pow_note(h->pw);
+	st = pow_check(h->pw, http_header(c, "Intake-PoW"), (int64_t)time(NULL));
+	if (st == ST_POW)
+		return http_pow(h, c, r, MHD_HTTP_PRECONDITION_REQUIRED);
+	if (st != ST_OK)
+		return http_error(c, r, st);
 	/* Upload-Metadata is never read: it would be plaintext metadata. */
 	st = upload_create(h->up, length, (int64_t)time(NULL), r->id, &r->expires);
 	if (st != ST_OK)
@@ -866,6 +894,10 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
 			return http_health(c, r);
 		return http_not_allowed(c, r);
+	case RT_POW:
+		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+			return http_pow(h, c, r, MHD_HTTP_OK);
+		return http_not_allowed(c, r);
 	case RT_UPLOADS:
 	case RT_UPLOAD:
 		return http_uploads(h, c, method, r);
@@ -1232,6 +1264,8 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 	pthread_mutex_init(&h->rmu, NULL);
 	pthread_cond_init(&h->rcv, NULL);
 	st = work_new(cf->threads, &h->wk);
+	if (st == ST_OK)
+		st = pow_new(cf->pow_max, cf->pow_free, &h->pw);
 	if (st != ST_OK)
 		goto cleanup;
 	for (i = 0; i < cf->n_officers; i++)
@@ -1315,6 +1349,7 @@ void http_stop(http_server *h)
 	if (h->d != NULL)
 		MHD_stop_daemon(h->d);
 	work_free(h->wk);
+	pow_free(h->pw);
 	pthread_cond_destroy(&h->rcv);
 	pthread_mutex_destroy(&h->rmu);
 	pthread_mutex_destroy(&h->cmu);

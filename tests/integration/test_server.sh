@@ -15,7 +15,7 @@ ALEN=$(stat -c %s "$T/a.env")
 # --- command line ---------------------------------------------------------
 expect_exit 0 "--help exits 0" "$SERVER" --help
 for o in listen data-dir config officer-key max-size quota max-uploads max-connections \
-	idle-timeout header-timeout threads expire empty-expire host mailbox-rate-total \
+	idle-timeout header-timeout threads expire empty-expire host mailbox-rate-total pow-max pow-free \
 	date-granularity retention tls-cert tls-key mailbox-rate \
 	mailbox-max reply-expire connection-memory help; do
 	grep -q -- "--$o" "$T/out" || not_ok "--help lists --$o"

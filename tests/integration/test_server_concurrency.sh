@@ -13,7 +13,8 @@ done
 sha256sum "$T"/e* | cut -d' ' -f1 | sort >"$T/want"
 check "the $N envelopes differ" [ "$(sort -u "$T/want" | wc -l)" = $N ]
 
-start_server "$T/data" --officer-key "$T/officer.pub" || { not_ok "server starts"; exit 1; }
+# Proof of work off: this is about concurrent writes, not a flood.
+start_server "$T/data" --officer-key "$T/officer.pub" --pow-max 0 || { not_ok "server starts"; exit 1; }
 pids=()
 for i in $(seq 1 $N); do
 	if [ $((i % 2)) = 0 ]; then

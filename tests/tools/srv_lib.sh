@@ -52,10 +52,13 @@ tus_patch() {
 	code -X PATCH "${TUSH[@]}" "${OCT[@]}" -H "Upload-Offset: $2" --data-binary "@$3" "$URL$1"
 }
 
-# tus_upload FILE: whole file in one creation-with-upload; prints the code.
+# tus_upload FILE [CURL ARGS...]: whole file in one creation-with-upload;
+# prints the code.
 tus_upload() {
-	code -X POST "${TUSH[@]}" "${OCT[@]}" -H "Upload-Length: $(stat -c %s "$1")" \
-		--data-binary "@$1" "$URL/v1/uploads/"
+	local f=$1
+	shift
+	code -X POST "${TUSH[@]}" "${OCT[@]}" -H "Upload-Length: $(stat -c %s "$f")" \
+		--data-binary "@$f" "$@" "$URL/v1/uploads/"
 }
 
 # srv_list: ids of every listed submission, one a line.
