@@ -34,6 +34,8 @@ static const struct option conf_opts[] = {
 	{ "mailbox-rate-total", required_argument, NULL, OPT_FIRST },
 	{ "empty-expire", required_argument, NULL, OPT_FIRST },
 	{ "pow-max", required_argument, NULL, OPT_FIRST },
+	{ "land-every", required_argument, NULL, OPT_FIRST },
+	{ "test-clock", required_argument, NULL, OPT_FIRST },
 	{ "pow-free", required_argument, NULL, OPT_FIRST },
 	{ "mailbox-max", required_argument, NULL, OPT_FIRST },
 	{ "reply-expire", required_argument, NULL, OPT_FIRST },
@@ -67,6 +69,11 @@ void conf_usage(FILE *f)
 	      "  --expire SECONDS          lifetime of an idle partial upload (default 7d)\n"
 	      "  --empty-expire SECONDS    lifetime of an upload no byte reached (default 10m)\n"
 	      "  --date-granularity G      day, week or month for stored dates (default day)\n"
+	      "  --land-every SECONDS      land completed uploads in one shuffled batch at\n"
+	      "                            the end of each such period, 0 for at once\n"
+	      "                            (default 1h)\n"
+	      "  --test-clock FILE         for tests only: read the time (unix seconds)\n"
+	      "                            from FILE instead of the system clock\n"
 	      "  --retention R             delete-on-fetch or keep (default delete-on-fetch)\n"
 	      "  --tls-cert FILE           serve TLS with this PEM certificate ...\n"
 	      "  --tls-key FILE            ... and this PEM key\n"
@@ -106,6 +113,7 @@ st_t conf_init(conf *c)
 	c->mailbox_rate_total = 1000;
 	c->empty_expire = 600;
 	c->pow_max = 20;
+	c->land_every = 3600;
 	c->pow_free = 2;
 	c->mailbox_max = 32;
 	c->reply_expire = 90 * 86400;
@@ -121,6 +129,7 @@ void conf_free(conf *c)
 	free(c->data_dir);
 	free(c->tls_cert);
 	free(c->tls_key);
+	free(c->test_clock);
 	for (i = 0; i < c->n_officer_key_files; i++)
 		free(c->officer_key_files[i]);
 	for (i = 0; i < c->n_hosts; i++)
@@ -312,6 +321,12 @@ st_t conf_set(conf *c, const char *key, const char *v)
 		st = conf_parse_uint(v, 1, 100000, &c->mailbox_rate);
 	} else if (strcmp(key, "mailbox-rate-total") == 0) {
 		st = conf_parse_uint(v, 1, 1000000, &c->mailbox_rate_total);
+	} else if (strcmp(key, "land-every") == 0) {
+		st = conf_parse_duration(v, &c->land_every);
+		if (st == ST_OK && c->land_every > 31 * 86400)
+			st = ST_CONFIG;
+	} else if (strcmp(key, "test-clock") == 0) {
+		st = conf_set_str(&c->test_clock, v);
 	} else if (strcmp(key, "pow-max") == 0) {
 		st = conf_parse_uint(v, 0, 20, &c->pow_max);
 	} else if (strcmp(key, "pow-free") == 0) {

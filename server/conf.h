@@ -22,6 +22,8 @@ typedef struct {
 	uint16_t port;
 	char *data_dir;
 	char *tls_cert, *tls_key;
+	char *test_clock;           /* tests only: a file holding the time */
+	uint64_t land_every;        /* seconds between landings; 0: at once */
 	char *hosts[CONF_MAX_HOSTS]; /* names officers sign for (--host) */
 	size_t n_hosts;
 	char *officer_key_files[CONF_MAX_OFFICERS];

@@ -22,6 +22,7 @@
 #include "enc.h"
 #include "fsio.h"
 #include "http.h"
+#include "now.h"
 #include "pow.h"
 #include "reply.h"
 #include "work.h"
@@ -432,7 +433,7 @@ static st_t http_auth(http_server *h, struct MHD_Connection *c, const char *meth
                       const http_req *r, const uint8_t body_hash[AUTH_BODY_HASH_LEN])
 {
 	const char *host = http_header(c, MHD_HTTP_HEADER_HOST);
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = now_get();
 	auth_req ar;
 	int i;
 	st_t st;
@@ -473,7 +474,7 @@ static enum MHD_Result http_tus_options(http_server *h, struct MHD_Connection *c
 static enum MHD_Result http_pow(http_server *h, struct MHD_Connection *c,
                                 const http_req *r, unsigned code)
 {
-	char *text = pow_challenge_json(h->pw, (int64_t)time(NULL));
+	char *text = pow_challenge_json(h->pw, now_get());
 
 	if (text == NULL)
 		return http_error(c, r, ST_NOMEM);
@@ -516,18 +517,18 @@ static enum MHD_Result http_upload_create(http_server *h, struct MHD_Connection 
 	/* Every attempt counts towards the load; when it is high, only paid
 	 * ones go on. */
 	pow_note(h->pw);
-	st = pow_check(h->pw, http_header(c, "Intake-PoW"), (int64_t)time(NULL));
+	st = pow_check(h->pw, http_header(c, "Intake-PoW"), now_get());
 	if (st == ST_POW)
 		return http_pow(h, c, r, MHD_HTTP_PRECONDITION_REQUIRED);
 	if (st != ST_OK)
 		return http_error(c, r, st);
 	/* Upload-Metadata is never read: it would be plaintext metadata. */
-	st = upload_create(h->up, length, (int64_t)time(NULL), r->id, &r->expires);
+	st = upload_create(h->up, length, now_get(), r->id, &r->expires);
 	if (st != ST_OK)
 		return http_error(c, r, st);
 	r->creating = 1;
 	if (http_is_offset_octets(http_header(c, MHD_HTTP_HEADER_CONTENT_TYPE)) && body != 0) {
-		st = upload_patch_begin(h->up, r->id, 0, body, (int64_t)time(NULL), &r->patch);
+		st = upload_patch_begin(h->up, r->id, 0, body, now_get(), &r->patch);
 		r->patching = st == ST_OK;
 	}
 	return MHD_YES;
@@ -542,7 +543,7 @@ static enum MHD_Result http_upload_head(http_server *h, struct MHD_Connection *c
 	store_upload u;
 	st_t st;
 
-	st = upload_head(h->up, r->id, (int64_t)time(NULL), &u);
+	st = upload_head(h->up, r->id, now_get(), &u);
 	if (st != ST_OK)
 		return http_error(c, r, st);
 	snprintf(off, sizeof off, "%" PRIu64, u.offset);
@@ -562,7 +563,7 @@ static enum MHD_Result http_upload_patch(http_server *h, struct MHD_Connection *
 	if (http_parse_u64(http_header(c, "Upload-Offset"), &off) != ST_OK ||
 	    http_body_len(c, &body) != ST_OK)
 		return http_error(c, r, ST_BADDATA);
-	st = upload_patch_begin(h->up, r->id, off, body, (int64_t)time(NULL), &r->patch);
+	st = upload_patch_begin(h->up, r->id, off, body, now_get(), &r->patch);
 	if (st != ST_OK)
 		return http_error(c, r, st);
 	r->patching = 1;
@@ -576,7 +577,7 @@ static void http_finish_job(void *arg)
 {
 	http_req *r = arg;
 
-	r->fin_st = upload_patch_end(&r->patch, (int64_t)time(NULL), &r->fin_off);
+	r->fin_st = upload_patch_end(&r->patch, now_get(), &r->fin_off);
 	r->patching = 0;
 	r->finished = 1;
 	MHD_resume_connection(r->conn);
@@ -860,7 +861,7 @@ static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection
 		st = ST_BADDATA;
 	if (st == ST_OK) {
 		/* The expiry says no more about the time than a stored date. */
-		upload_coarse_date(h->cf->granularity, time(NULL), date, &day);
+		upload_coarse_date(h->cf->granularity, (time_t)now_get(), date, &day);
 		st = store_reply_add(h->up->st, r->id, r->buf, r->len,
 		                     (int64_t)day + (int64_t)h->cf->reply_expire,
 		                     h->cf->mailbox_max);
@@ -1146,7 +1147,7 @@ static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	/* A PATCH cut short keeps what reached the disk: fsync'd and
 	 * recorded, so the client can resume from HEAD. */
 	if (r->patching)
-		upload_patch_end(&r->patch, (int64_t)time(NULL), &off);
+		upload_patch_end(&r->patch, now_get(), &off);
 	free(r->buf);
 	free(r->target);
 	free(r);

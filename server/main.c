@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "http.h"
 #include "nonce.h"
+#include "now.h"
 #include "proc.h"
 #include "rate.h"
 #include "recover.h"
@@ -37,7 +38,9 @@ static void serve(upload_svc *up, const sigset_t *stop, unsigned period)
 		}
 		if (sig < 0 && errno != EAGAIN && errno != EINTR)
 			return;
-		now = (int64_t)time(NULL);
+		now = now_get();
+		if (upload_land_due(up, now) != ST_OK)
+			fprintf(stderr, "intake-server: the landing batch failed; retrying later\n");
 		if (upload_retry_landings(up, now) != ST_OK)
 			fprintf(stderr, "intake-server: a landing failed again; retrying later\n");
 		if (upload_reap(up, now) != ST_OK || store_reply_expire(up->st, now) != ST_OK ||
@@ -93,6 +96,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (cf.n_officers == 0)
 		fprintf(stderr, "intake-server: no --officer-key: the officer API refuses every request\n");
+	now_init(cf.test_clock);
 	umask(077);
 	raise_fd_limit();
 	if (snprintf(dbpath, sizeof dbpath, "%s/intake.db", cf.data_dir) >= (int)sizeof dbpath) {
@@ -108,7 +112,7 @@ int main(int argc, char **argv)
 	if (s != ST_OK)
 		goto cleanup;
 	up_ready = 1;
-	s = recover_run(&up, (int64_t)time(NULL), &rs);
+	s = recover_run(&up, now_get(), &rs);
 	if (s != ST_OK) {
 		fprintf(stderr, "intake-server: recovery pass failed: %s\n", st_str(s));
 		goto cleanup;
@@ -119,6 +123,7 @@ int main(int argc, char **argv)
 	if (rs.lost)
 		fprintf(stderr, "intake-server: WARNING: %u stored submissions are missing or "
 		        "damaged on disk (storage failure)\n", rs.lost);
+	upload_land_due(&up, now_get()); /* the landing period starts now */
 	s = nonce_new(&nc);
 	if (s == ST_OK)
 		s = rate_new(cf.mailbox_rate, cf.mailbox_rate_total, &rl);

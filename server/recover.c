@@ -26,10 +26,12 @@ static st_t recover_upload(upload_svc *u, const store_upload *r, int64_t now,
 	uint64_t size;
 	st_t st;
 
-	if (r->done)
+	if (r->done == 1)
 		return r->expires < now ? store_upload_del(u->st, r->id) : ST_OK;
 	if (r->sub_id[0] != '\0')
 		return recover_landing(u, r, now, rs);
+	if (r->done == 2)
+		return ST_OK; /* held: the next batch lands it */
 	st = blob_size(u->bl, BLOB_PARTIAL, r->id, &size);
 	if (st == ST_NOTFOUND || (st == ST_OK && (size < r->offset || r->expires < now))) {
 		/* Acknowledged bytes missing (the disk lied) or expired. */
@@ -60,7 +62,7 @@ static st_t recover_orphans(upload_svc *u, blob_area a, recover_stats *rs)
 			q = store_sub_get(u->st, ids[i], &sr);
 		else
 			q = store_upload_get(u->st, ids[i], &ur);
-		if (q == ST_OK && a == BLOB_PARTIAL && ur.done)
+		if (q == ST_OK && a == BLOB_PARTIAL && ur.done == 1)
 			q = ST_NOTFOUND;
 		if (q == ST_NOTFOUND) {
 			rs->orphans++;

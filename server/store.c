@@ -15,7 +15,8 @@
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_USAGE, Q_UNFINISHED, Q_UP_ADD, Q_UP_GET, Q_UP_OFF, Q_UP_MARK,
-	Q_UP_DONE, Q_UP_DEL, Q_UP_ALL, Q_UP_EXPIRED, Q_UP_EMPTY,
+	Q_UP_DONE, Q_UP_DEL, Q_UP_ALL, Q_UP_EXPIRED, Q_UP_EMPTY, Q_UP_HOLD, Q_UP_HELD,
+	Q_UP_UNLAND,
 	Q_SUB_ADD, Q_SUB_LIST, Q_SUB_GET, Q_SUB_FETCHED, Q_SUB_DEL,
 	Q_RE_COUNT, Q_RE_ADD, Q_RE_LIST, Q_RE_EXPIRE,
 	Q_NONCE_ADD, Q_NONCE_EXPIRE,
@@ -27,15 +28,21 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
 	[Q_USAGE] = "SELECT (SELECT COALESCE(SUM(size),0) FROM submissions)"
-	            " + (SELECT COALESCE(SUM(off),0) FROM uploads WHERE done=0)",
+	            " + (SELECT COALESCE(SUM(off),0) FROM uploads WHERE done<>1)",
 	[Q_UNFINISHED] = "SELECT COUNT(*) FROM uploads WHERE done=0",
 	[Q_UP_ADD] = "INSERT INTO uploads(id,length,off,expires,sub_id,done)"
 	             " VALUES(?1,?2,0,?3,'',0)",
 	[Q_UP_GET] = "SELECT id,length,off,expires,done,sub_id FROM uploads WHERE id=?1",
 	[Q_UP_OFF] = "UPDATE uploads SET off=?2, expires=?3 WHERE id=?1 AND done=0",
-	[Q_UP_MARK] = "UPDATE uploads SET sub_id=?2 WHERE id=?1 AND done=0",
-	[Q_UP_DONE] = "UPDATE uploads SET done=1, off=length, sub_id='', expires=?2"
-	              " WHERE id=?1 AND done=0",
+	[Q_UP_MARK] = "UPDATE uploads SET sub_id=?2 WHERE id=?1 AND done<>1",
+	/* Landed: the row is written anew, so its rowid follows the shuffled
+	 * landing order, not the order uploads began in. */
+	[Q_UP_UNLAND] = "DELETE FROM uploads WHERE id=?1 AND done<>1",
+	[Q_UP_DONE] = "INSERT INTO uploads(id,length,off,expires,sub_id,done)"
+	              " VALUES(?1,?2,?2,?3,'',1)",
+	[Q_UP_HOLD] = "UPDATE uploads SET off=length, done=2, expires=?2 WHERE id=?1 AND done=0",
+	[Q_UP_HELD] = "SELECT id,length,off,expires,done,sub_id FROM uploads"
+	              " WHERE done=2 AND sub_id=''",
 	[Q_UP_DEL] = "DELETE FROM uploads WHERE id=?1",
 	[Q_UP_ALL] = "SELECT id,length,off,expires,done,sub_id FROM uploads ORDER BY id",
 	[Q_UP_EXPIRED] = "SELECT id,length,off,expires,done,sub_id FROM uploads"
@@ -343,9 +350,14 @@ st_t store_upload_land(store *s, const char *id, const char *sub_id,
 	sqlite3_bind_text(s->q[Q_SUB_ADD], 3, date, -1, SQLITE_STATIC);
 	st = store_exec(s, Q_SUB_ADD);
 	if (st == ST_OK) {
+		sqlite3_bind_text(s->q[Q_UP_UNLAND], 1, id, -1, SQLITE_STATIC);
+		st = store_write_one(s, Q_UP_UNLAND);
+	}
+	if (st == ST_OK) {
 		sqlite3_bind_text(s->q[Q_UP_DONE], 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s->q[Q_UP_DONE], 2, expires);
-		st = store_write_one(s, Q_UP_DONE);
+		sqlite3_bind_int64(s->q[Q_UP_DONE], 2, (int64_t)size);
+		sqlite3_bind_int64(s->q[Q_UP_DONE], 3, expires);
+		st = store_exec(s, Q_UP_DONE);
 	}
 	if (st == ST_OK)
 		st = store_exec(s, Q_COMMIT);
@@ -635,6 +647,30 @@ st_t store_upload_oldest_empty(store *s, char id[STORE_ID_HEX + 1])
 		st = rc == SQLITE_DONE ? ST_NOTFOUND : store_err(s);
 	}
 	sqlite3_reset(q);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_upload_hold(store *s, const char *id, int64_t expires)
+{
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	sqlite3_bind_text(s->q[Q_UP_HOLD], 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->q[Q_UP_HOLD], 2, expires);
+	st = store_write_one(s, Q_UP_HOLD);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_upload_held(store *s, store_upload **out, size_t *n)
+{
+	void *v;
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	st = store_collect(s, s->q[Q_UP_HELD], sizeof **out, store_row_upload, &v, n);
+	*out = v;
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }

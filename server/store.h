@@ -20,7 +20,8 @@ typedef struct {
 	uint64_t length;
 	uint64_t offset;      /* durable offset: bytes fsync'd before it was set */
 	int64_t expires;
-	int done;             /* landed: HEAD answers offset = length */
+	int done;             /* 1 landed, 2 held for the next landing; either
+	                       * way HEAD answers offset = length */
 	char sub_id[STORE_ID_HEX + 1]; /* landing in progress: "" when none */
 } store_upload;
 
@@ -86,6 +87,12 @@ st_t store_reply_expire(store *s, int64_t now);
 /* Copy the WAL into the database and truncate it, so pages freed (and
  * zeroed by secure_delete) do not linger in old WAL frames. */
 st_t store_checkpoint(store *s);
+
+/* Complete and checked, held for the next landing: offset = length,
+ * done = 2, a coarse expiry. */
+st_t store_upload_hold(store *s, const char *id, int64_t expires);
+/* Every held upload whose landing has not begun (no sub_id). */
+st_t store_upload_held(store *s, store_upload **out, size_t *n);
 
 /* Bytes the quota counts: stored submissions plus the durable offsets
  * of unfinished uploads (received, not declared). */

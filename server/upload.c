@@ -190,7 +190,7 @@ st_t upload_delete(upload_svc *u, const char *id)
 	/* Row first: a crash after it leaves an orphan file that the
 	 * recovery pass wipes, never a listed upload without its file. */
 	st = store_upload_del(u->st, id);
-	if (st == ST_OK && !row.done)
+	if (st == ST_OK && row.done != 1)
 		st = blob_remove(u->bl, BLOB_PARTIAL, id);
 cleanup:
 	upload_release(u, id);
@@ -301,6 +301,10 @@ st_t upload_land(upload_svc *u, const char *id, const char *sub_id,
 		st = store_upload_land(u->st, id, sub_id, length, date,
 		                       upload_coarse_expiry(u->cf->granularity,
 		                                            now + (int64_t)u->cf->expire));
+	/* Listed: the partial copy goes (a crash first leaves an orphan
+	 * that the recovery pass wipes). */
+	if (st == ST_OK && blob_remove(u->bl, BLOB_PARTIAL, id) != ST_OK)
+		fprintf(stderr, "intake-server: removing a landed upload's partial file failed\n");
 	return st;
 }
 
@@ -319,6 +323,20 @@ static st_t upload_finish(upload_patch *p, int64_t now)
 	}
 	if (st != ST_OK)
 		return st;
+	if (u->cf->land_every > 0) {
+		/* Held, durably, for the next batch; its file's times say only
+		 * the coarse date. */
+		char date[STORE_DATE_LEN + 1];
+		time_t when;
+
+		upload_coarse_date(u->cf->granularity, (time_t)now, date, &when);
+		st = blob_set_times(u->bl, BLOB_PARTIAL, p->id, when);
+		if (st == ST_OK)
+			st = store_upload_hold(u->st, p->id,
+			                       upload_coarse_expiry(u->cf->granularity,
+			                                            now + (int64_t)u->cf->expire));
+		return st == ST_OK ? ST_OK : ST_IO;
+	}
 	upload_new_id(sub_id);
 	/* Step 1: the name it will land under, so recovery can finish it. */
 	st = store_upload_mark_landing(u->st, p->id, sub_id);
@@ -357,6 +375,8 @@ st_t upload_resume_landing(upload_svc *u, const store_upload *r, int64_t now,
 		                       upload_coarse_expiry(u->cf->granularity,
 		                                            now + (int64_t)u->cf->expire));
 		*landed = st == ST_OK;
+		if (st == ST_OK)
+			st = blob_remove(u->bl, BLOB_PARTIAL, r->id);
 		return st;
 	}
 	if (upload_check_envelope(u->bl, BLOB_PARTIAL, r->id, r->length) == ST_OK) {
@@ -380,7 +400,9 @@ st_t upload_retry_landings(upload_svc *u, int64_t now)
 
 	st = store_upload_all(u->st, &v, &n);
 	for (i = 0; st == ST_OK && i < n; i++) {
-		if (v[i].done || (v[i].sub_id[0] == '\0' && v[i].offset != v[i].length) ||
+		/* Held ones without a submission id wait for their batch. */
+		if (v[i].done == 1 ||
+		    (v[i].sub_id[0] == '\0' && (v[i].done == 2 || v[i].offset != v[i].length)) ||
 		    upload_claim(u, v[i].id) != ST_OK)
 			continue;
 		one = ST_OK;
@@ -449,10 +471,67 @@ st_t upload_reap(upload_svc *u, int64_t now)
 		if (upload_claim(u, v[i].id) != ST_OK)
 			continue;
 		st = store_upload_del(u->st, v[i].id);
-		if (st == ST_OK && !v[i].done)
+		if (st == ST_OK && v[i].done != 1)
 			st = blob_remove(u->bl, BLOB_PARTIAL, v[i].id);
 		upload_release(u, v[i].id);
 	}
 	free(v);
 	return st;
+}
+
+st_t upload_land_batch(upload_svc *u, int64_t when)
+{
+	store_upload *v = NULL, t;
+	char date[STORE_DATE_LEN + 1];
+	size_t n = 0, i, j;
+	time_t day;
+	st_t st, one;
+
+	st = store_upload_held(u->st, &v, &n);
+	/* Shuffled (Fisher-Yates): rows, inodes and files are made in an
+	 * order that says nothing about arrival. */
+	for (i = n; i > 1; i--) {
+		j = randombytes_uniform((uint32_t)i);
+		t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+	for (i = 0; st == ST_OK && i < n; i++) {
+		if (upload_claim(u, v[i].id) != ST_OK)
+			continue;
+		upload_new_id(v[i].sub_id);
+		one = store_upload_mark_landing(u->st, v[i].id, v[i].sub_id);
+		if (one == ST_OK)
+			one = upload_land(u, v[i].id, v[i].sub_id, v[i].length, when);
+		upload_release(u, v[i].id);
+		/* A failed one keeps its sub_id: upload_retry_landings. */
+		if (one != ST_OK)
+			fprintf(stderr, "intake-server: landing an upload failed (%s); retrying it later\n",
+			        st_str(one));
+	}
+	free(v);
+	if (st == ST_OK && n > 0) {
+		/* An empty WAL, and every time the server set says the date. */
+		st = store_checkpoint(u->st);
+		upload_coarse_date(u->cf->granularity, (time_t)when, date, &day);
+		if (st == ST_OK)
+			st = blob_settle(u->bl, day);
+	}
+	return st;
+}
+
+st_t upload_land_due(upload_svc *u, int64_t now)
+{
+	int64_t period;
+
+	if (u->cf->land_every == 0)
+		return ST_OK;
+	period = now / (int64_t)u->cf->land_every;
+	if (u->land_period == 0)
+		u->land_period = period;
+	if (period <= u->land_period)
+		return ST_OK;
+	u->land_period = period;
+	/* Dated by the period they arrived in: the one that just closed. */
+	return upload_land_batch(u, (period - 1) * (int64_t)u->cf->land_every);
 }

@@ -22,6 +22,7 @@ typedef struct {
 	pthread_mutex_t mu;      /* guards busy */
 	char (*busy)[BLOB_ID_HEX + 1];  /* ids with a PATCH in flight */
 	size_t nbusy, capbusy;
+	int64_t land_period;     /* the last landing period seen (serve thread) */
 } upload_svc;
 
 /* One PATCH (or the body of a creation-with-upload POST). */
@@ -78,7 +79,8 @@ st_t upload_patch_begin(upload_svc *u, const char *id, uint64_t offset,
 st_t upload_patch_write(upload_patch *p, const uint8_t *buf, size_t len);
 
 /* End a PATCH: fsync, record the new durable offset, and when the upload
- * is complete check the envelope and land it. *offset is the acknowledged
+ * is complete check the envelope and hold it for the next landing (or,
+ * with --land-every 0, land it at once). *offset is the acknowledged
  * offset. ST_OK, ST_NOSPACE and ST_TOOBIG (the whole PATCH is discarded),
  * ST_MISMATCH (not a valid envelope: the upload is deleted), ST_IO. */
 st_t upload_patch_end(upload_patch *p, int64_t now, uint64_t *offset);
@@ -93,6 +95,14 @@ st_t upload_resume_landing(upload_svc *u, const store_upload *r, int64_t now,
 /* upload_resume_landing for every such upload not in flight: a landing
  * that failed (EPERM, EIO) is retried without a restart. */
 st_t upload_retry_landings(upload_svc *u, int64_t now);
+
+/* Land every held upload in one batch, in random order, dated by the
+ * coarse date of `when`; then checkpoint the WAL and set the times of
+ * the data directory, the areas and the database files to that date. */
+st_t upload_land_batch(upload_svc *u, int64_t when);
+/* upload_land_batch at the first call in each new --land-every period
+ * (none with --land-every 0, when uploads land as they complete). */
+st_t upload_land_due(upload_svc *u, int64_t now);
 
 /* Remove expired uploads not in flight. */
 st_t upload_reap(upload_svc *u, int64_t now);

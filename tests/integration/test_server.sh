@@ -16,6 +16,7 @@ ALEN=$(stat -c %s "$T/a.env")
 expect_exit 0 "--help exits 0" "$SERVER" --help
 for o in listen data-dir config officer-key max-size quota max-uploads max-connections \
 	idle-timeout header-timeout threads expire empty-expire host mailbox-rate-total pow-max pow-free \
+	land-every test-clock \
 	date-granularity retention tls-cert tls-key mailbox-rate \
 	mailbox-max reply-expire connection-memory help; do
 	grep -q -- "--$o" "$T/out" || not_ok "--help lists --$o"
@@ -224,7 +225,7 @@ if command -v openssl >/dev/null; then
 	chmod 0600 "$T/tls.key"
 	PORT=$(free_port)
 	"$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$T/data3" --tls-cert "$T/tls.crt" \
-		--tls-key "$T/tls.key" 2>>"$T/server.log" &
+		--tls-key "$T/tls.key" --land-every 0 2>>"$T/server.log" &
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
 	for i in $(seq 1 50); do
@@ -243,7 +244,9 @@ fi
 
 # --- a disk that fills up mid-PATCH (needs a tmpfs mount: root) -----------------------------------
 mkdir -p "$T/full"
-if mount -t tmpfs -o size=4M tmpfs "$T/full" 2>/dev/null; then
+# 8 MiB: a landing copies the envelope once (a new inode), so it needs
+# its size free for a moment.
+if mount -t tmpfs -o size=8M tmpfs "$T/full" 2>/dev/null; then
 	trap 'kill -TERM "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; umount "$T/full" 2>/dev/null; t_cleanup' EXIT
 	"$MKENV" 2000000 "$T/mid.env" mid || not_ok "make envelope mid"
 	MLEN=$(stat -c %s "$T/mid.env")
@@ -251,7 +254,7 @@ if mount -t tmpfs -o size=4M tmpfs "$T/full" 2>/dev/null; then
 	check "disk full: a small envelope is stored first" [ "$(tus_upload "$T/b.env")" = 201 ]
 	B_ID=$(srv_list)
 	check "disk full: creation more than the free disk gives 507" \
-		[ "$(code -X POST "${TUSH[@]}" -H 'Upload-Length: 5000000' "$URL/v1/uploads/")" = 507 ]
+		[ "$(code -X POST "${TUSH[@]}" -H 'Upload-Length: 9000000' "$URL/v1/uploads/")" = 507 ]
 	loc=$(tus_create "$MLEN")
 	check "disk full: an upload that fits is created" [ -n "$loc" ]
 	avail=$(df -B1 --output=avail "$T/full" | tail -n 1)

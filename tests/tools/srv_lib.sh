@@ -78,7 +78,7 @@ srv_restart() {
 	local dir=$1 i
 	shift
 	for i in $(seq 1 50); do
-		"$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$dir" "$@" 2>>"$T/server.log" &
+		"$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$dir" --land-every 0 "$@" 2>>"$T/server.log" &
 		SERVER_PID=$!
 		PIDS+=("$SERVER_PID")
 		for i in $(seq 1 50); do
