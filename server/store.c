@@ -590,8 +590,14 @@ st_t store_checkpoint(store *s)
 {
 	st_t st = ST_OK;
 
+	int nlog = 0, ndone = 0;
+
 	pthread_mutex_lock(&s->mu);
-	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+	/* Only a WAL with frames is truncated: truncating an empty one would
+	 * still stamp its mtime with the time of the pass. */
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone) != SQLITE_OK ||
+	    (nlog > 0 &&
+	     sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK))
 		st = store_err(s);
 	pthread_mutex_unlock(&s->mu);
 	return st;
