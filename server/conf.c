@@ -61,7 +61,7 @@ void conf_usage(FILE *f)
 	      "  --max-size BYTES          largest envelope accepted (default 8G)\n"
 	      "  --quota BYTES             total store size, 0 for the disk (default 0)\n"
 	      "  --max-uploads N           unfinished uploads at once (default 1000)\n"
-	      "  --max-connections N       connections at once (default 256)\n"
+	      "  --max-connections N       connections at once (default 1024)\n"
 	      "  --idle-timeout SECONDS    drop a connection idle this long (default 60)\n"
 	      "  --header-timeout SECONDS  drop a connection whose request headers take\n"
 	      "                            longer than this in all (default 10)\n"
@@ -87,7 +87,7 @@ void conf_usage(FILE *f)
 	      "  --pow-free N              upload creations per second free of work\n"
 	      "                            (smoothed over 10 s; default 2)\n"
 	      "  --reply-expire SECONDS    lifetime of a reply (default 90d)\n"
-	      "  --connection-memory BYTES memory per connection (default 1M)\n"
+	      "  --connection-memory BYTES memory per connection (default 128K)\n"
 	      "  --help                    this text\n\n"
 	      "sizes take K, M, G, T suffixes (binary); durations s, m, h, d.\n",
 	      f);
@@ -102,7 +102,7 @@ st_t conf_init(conf *c)
 	c->port = 8080;
 	c->max_size = (uint64_t)8 << 30;
 	c->max_uploads = 1000;
-	c->max_connections = 256;
+	c->max_connections = 1024;
 	c->idle_timeout = 60;
 	c->header_timeout = 10;
 	c->threads = 4;
@@ -117,7 +117,7 @@ st_t conf_init(conf *c)
 	c->pow_free = 2;
 	c->mailbox_max = 32;
 	c->reply_expire = 90 * 86400;
-	c->conn_memory = 1 << 20;
+	c->conn_memory = 128 << 10;
 	return ST_OK;
 }
 

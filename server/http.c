@@ -32,7 +32,7 @@
 #define HTTP_TLS_FILE_MAX (64 * 1024)
 #define HTTP_TARGET_MAX 1024 /* request target (path and query) kept for auth */
 #define HTTP_HOST_MAX 264
-#define HTTP_BUSY_MARGIN 32 /* connections past the limit that get a 503 */
+#define HTTP_EVICT_ROOM 4096 /* connections MHD takes past ours, to evict */
 #define TUS_VERSION "1.0.0"
 #define TUS_EXTENSIONS "creation,creation-with-upload,expiration,termination"
 #define OFFSET_OCTETS "application/offset+octet-stream"
@@ -1197,7 +1197,7 @@ static st_t http_listen(const conf *cf, int *out)
 	if (fd < 0)
 		return ST_UNAVAILABLE;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 128) != 0) {
+	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 1024) != 0) {
 		fprintf(stderr, "intake-server: cannot listen on %s port %u: %s\n",
 		        cf->listen_host, (unsigned)cf->port, strerror(errno));
 		close(fd);
@@ -1290,9 +1290,10 @@ st_t http_start(const conf *cf, upload_svc *up, nonce_cache *nc, rate *rl,
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, h->lfd, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	                                     (intptr_t)cf->conn_memory, NULL };
-	/* Room for the evicted ones still closing, and for the 503s. */
+	/* Far above --max-connections: MHD refuses past its own limit before
+	 * we can evict, so a churning slow-loris must never reach it. */
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
-	                                     (intptr_t)(2 * cf->max_connections + HTTP_BUSY_MARGIN),
+	                                     (intptr_t)(2 * cf->max_connections + HTTP_EVICT_ROOM),
 	                                     NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
 	                                     (intptr_t)http_connection, h };
