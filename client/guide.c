@@ -264,8 +264,8 @@ void guide_typeback(int fd, const receipt *r)
 	                         RECEIPT_WORDS_MAX) != ST_OK)
 		goto cleanup;
 	for (i = 0; i < GUIDE_TYPEBACK_TRIES; i++) {
-		fputs(_("\nType the receipt back to check you have it right: "),
-		      stderr);
+		fputs(_("\nType the receipt back to check you have it right (the "
+		        "first 4 letters of each word are enough): "), stderr);
 		fflush(stderr);
 		if (ui_read_line(fd, line, GUIDE_LINE_MAX, 1) == ST_NOINPUT)
 			break;
