@@ -244,7 +244,7 @@ static int guide_check(const char *line, const receipt *r, const char *shown)
 		                         "Words %s are not the same as in the "
 		                         "receipt above.\n", n), pos);
 	else if (st == ST_BADDATA)
-		fprintf(stderr, "%s.\n", cli_receipt_typo(&typo, msg, sizeof(msg)));
+		fprintf(stderr, "%s\n", cli_receipt_typo(&typo, msg, sizeof(msg)));
 	else
 		fputs(_("That is not the same receipt. Look at it again above, "
 		        "carefully.\n"), stderr);
