@@ -1,6 +1,6 @@
 /* words.c: bit strings as list words, and the forgiving reader of words a
- * person typed (FORMAT.md §4). The lists come from data/words/ (one file a list) through
- * a C file the build generates (words_list_ru, words_list_en). Typed text
+ * person typed (FORMAT.md §4). The lists come from data/words/ through a
+ * C file the build generates (words_list_ru, words_list_en). Typed text
  * is hostile: its length is bounded before any work, invalid UTF-8 is
  * refused, and the folded letters live in sodium_malloc'd memory. */
 #include "words.h"
