@@ -23,6 +23,7 @@ void ui_format_size(char *out, size_t cap, uint64_t n)
 	                                    N_("TiB") };
 	double v = (double)n;
 	size_t u = 0;
+	char *dot;
 
 	if (n < 1024) {
 		snprintf(out, cap, _("%llu B"), (unsigned long long)n);
@@ -34,6 +35,10 @@ void ui_format_size(char *out, size_t cap, uint64_t n)
 		u++;
 	}
 	snprintf(out, cap, "%.1f %s", v, _(unit[u]));
+	/* Russian writes 1,5 where English writes 1.5 (numbers stay in the C
+	 * locale, so printf cannot). */
+	if (strcmp(i18n_lang(), "ru") == 0 && (dot = strchr(out, '.')) != NULL)
+		*dot = ',';
 }
 
 static void ui_format_secs(char *out, size_t cap, double secs)

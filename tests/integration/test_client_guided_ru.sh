@@ -34,7 +34,7 @@ LETTER='Я была там.\nБыло темно, их увезли ночью.\
 LANG=ru_RU.UTF-8 "${PTY[@]}" --log "$T/ru" \
 	'expect:Файл 1: ' "send:$T/мои фото/снимак 1.jpg\\n" \
 	'expect:Не удаётся открыть' 'expect:Файл 1: ' "send:'$T/мои фото/снимок 1.jpg' \\n" \
-	'expect:добавлен: снимок 1\.jpg' 'expect:Файл 2: ' "send:$T/скан\\\\ письма.pdf\\n" \
+	'expect:добавлен: снимок 1\.jpg \(293,0 КБ\)' 'expect:Файл 2: ' "send:$T/скан\\\\ письма.pdf\\n" \
 	'expect:добавлен: скан письма\.pdf' 'expect:Файл 3: ' 'send:\n' \
 	'expect:Ctrl-D' "send:$LETTER\\x04" \
 	'expect:2 файла' 'expect:Отправить сейчас\? \[да/нет\]' 'send:н\n' \
