@@ -105,12 +105,17 @@ static void guide_file_refused(const char *path, st_t st)
 st_t guide_attachments(int fd, compose *c)
 {
 	char line[GUIDE_PATH_MAX], path[GUIDE_PATH_MAX], size[32];
+	size_t i;
 	st_t st;
 
 	fputs(_("Do you want to attach files (photos, documents)?\n"
 	        "Type the path of a file, or drag the file into this window, "
 	        "and press Enter.\n"
 	        "When there are no more files, just press Enter.\n"), stderr);
+	for (i = 0; i < c->m.nfiles; i++) {
+		ui_format_size(size, sizeof(size), c->m.files[i].size);
+		fprintf(stderr, _("  added: %s (%s)\n"), c->m.files[i].name, size);
+	}
 	for (;;) {
 		fprintf(stderr, _("File %zu: "), c->m.nfiles + 1);
 		fflush(stderr);
@@ -162,6 +167,9 @@ st_t guide_confirm(int fd, const compose *c, int *yes)
 	char size[32];
 	size_t i;
 
+	/* Ctrl-D right after the text leaves the cursor on its last line. */
+	if (c->text_len > 0 && c->text[c->text_len - 1] != '\n')
+		fputc('\n', stderr);
 	fputs("----\n", stderr);
 	ui_format_size(size, sizeof(size), c->text_len);
 	if (c->m.nfiles == 0)

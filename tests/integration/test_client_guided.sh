@@ -17,7 +17,7 @@ WORDS='(?m)^[a-z]+( [a-z]+){11}(?=\r?$)'
 CODE='(?m)^([0-9A-Z]{4}-){6}[0-9A-Z]{4}(?=\r?$)'
 head -c 3000000 /dev/urandom >"$T/photo.jpg"
 
-"${PTY[@]}" --log "$T/g1" 'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' \
+"${PTY[@]}" --log "$T/g1" 'expect:added: photo\.jpg \(2\.9 MiB\)' 'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' \
 	'send:I was there.\nIt was dark.\x04' \
 	'expect:1\. photo\.jpg \(2\.9 MiB\)' 'expect:Send it now\? \[yes/no\]' 'send:y\n' \
 	'expect:back to check' 'send:0000-0000-0000-0000-0000-0000-0000\n' \
