@@ -37,7 +37,8 @@ check "the receipt is shown as 12 English words, once" test "$(grep -acP "$WORDS
 check "the guided mode shows one form only (no code)" test "$(grep -acP "$CODE" "$T/g1")" -eq 0
 RECEIPT=$(grep -aoP "$WORDS" "$T/g1" | head -n 1)
 
-"${PTY[@]}" --log "$T/g2" 'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' 'send:never mind\n\x04' \
+"${PTY[@]}" --log "$T/g2" 'expect:File 2: ' "send:$T\\n" 'expect:is a folder or not an ordinary file' \
+	'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' 'send:never mind\n\x04' \
 	'expect:Send it now\?' 'send:\n' 'expect:write "yes" or "no"' 'expect:Send it now\?' \
 	'send:n\n' -- $SUBMIT "${NOCONF[@]}" "$T/photo.jpg"
 check "answering no exits 1" test $? -eq 1
