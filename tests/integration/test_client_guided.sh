@@ -3,7 +3,8 @@
 # (a pseudo-terminal driven by tests/tools/cli_pty.py), in English: no
 # more files, type the text and one Ctrl-D, confirm the attachments, see
 # the progress bar, get the receipt and type it back (a wrong one is
-# caught), the advice at the end. An empty answer is asked again;
+# caught, swapped words are named), the advice at the end. A folder given
+# as a file is refused and asked again. An empty answer is asked again;
 # answering "no" sends nothing. replies asks for the receipt without
 # echoing it. The Russian session is test_client_guided_ru.sh.
 source "$(dirname "$0")/lib.sh"
