@@ -467,8 +467,13 @@ static st_t net_perform(net_conn *c, struct curl_slist *hdrs,
 	case NET_RETRY:
 		break;
 	}
-	if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
-	    cc == CURLE_COULDNT_RESOLVE_PROXY)
+	/* Through the local Tor, found running: the way on is what failed. */
+	if (c->cfg->isolate && (cc == CURLE_PROXY || cc == CURLE_COULDNT_CONNECT))
+		*why = N_("Tor could not reach the server. If Tor Browser has just "
+		          "started, wait until it says it is connected; check the "
+		          "server address");
+	else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+	         cc == CURLE_COULDNT_RESOLVE_PROXY)
 		*why = N_("could not connect to the server (is it running, and is "
 		       "the address right? with --tor, is Tor running?)");
 	else
