@@ -166,6 +166,10 @@ $(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIBINTAKE)
 $(B)/tests/test_fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/replay.o $(LIBINTAKE)
 	@mkdir -p $(@D)
 	$(Q)$(LINK)
+# The attachment classifier is the officer's, not common/'s.
+$(B)/tests/test_fuzz_classify: $(B)/obj/tests/fuzz/fuzz_classify.o $(B)/obj/tests/fuzz/replay.o $(B)/obj/officer/classify.o $(LIBINTAKE)
+	@mkdir -p $(@D)
+	$(Q)$(LINK)
 
 FUZZ_SECONDS ?= 60
 # WORDS_GEN is defined below: name the file, as prerequisites expand now.
@@ -174,8 +178,9 @@ fuzz: $(B)/config.mk $(B)/gen/words_data.c
 	@mkdir -p build/fuzz
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 	  echo "  FUZZ    $$t ($(FUZZ_SECONDS) s)"; \
+	  extra=; [ $$t != classify ] || extra=officer/classify.c; \
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Icommon $(PKG_CFLAGS) \
-	    tests/fuzz/fuzz_$$t.c $(COMMON_SRC) $(WORDS_GEN) $(PKG_LIBS) -o build/fuzz/fuzz_$$t; \
+	    tests/fuzz/fuzz_$$t.c $(COMMON_SRC) $$extra $(WORDS_GEN) $(PKG_LIBS) -o build/fuzz/fuzz_$$t; \
 	  mkdir -p build/fuzz/corpus/$$t; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 3; \
