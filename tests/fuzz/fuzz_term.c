@@ -24,13 +24,16 @@ static size_t check_and_undo(const char *out, unsigned flags, uint8_t *back)
 {
 	const unsigned char *u = (const unsigned char *)out;
 	size_t i = 0, k = 0, len, total = strlen(out);
+	int base = 0; /* after a shown character an emoji selector may stay */
 
 	while (i < total) {
 		uint32_t c = words_utf8_next(u + i, total - i, &len);
 
 		if (len == 0 || (term_hidden(c) && !((flags & TERM_LINES) &&
-		                                      (c == '\n' || c == '\t'))))
+		                                      (c == '\n' || c == '\t'))) ||
+		    ((c == 0xfe0e || c == 0xfe0f) && !base))
 			abort();
+		base = c >= 0x20 && c != '\\' && c != 0xfe0e && c != 0xfe0f;
 		if (c != '\\') {
 			memcpy(back + k, u + i, len);
 			k += len, i += len;
@@ -48,7 +51,8 @@ static size_t check_and_undo(const char *out, unsigned flags, uint8_t *back)
 
 			for (i += 3; hexval(u[i]) >= 0; i++)
 				cp = cp * 16 + (uint32_t)hexval(u[i]);
-			if (u[i++] != '}' || cp < 0x80 || !term_hidden(cp))
+			if (u[i++] != '}' || cp < 0x80 ||
+			    !(term_hidden(cp) || cp == 0xfe0e || cp == 0xfe0f))
 				abort();
 			/* re-encode: only 2..4 byte forms are escaped this way */
 			if (cp < 0x800) {
