@@ -9,6 +9,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 DESTDIR ?=
 
 CC ?= cc
@@ -64,9 +65,14 @@ UNITS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) \
 	$(patsubst %,$(B)/tests/test_fuzz_%,$(FUZZ_TARGETS))
 TOOLS := $(patsubst %.c,$(B)/tools/%,$(notdir $(TOOL_SRC)))
 
-.PHONY: all deps deps-bench test asan bench demo fuzz install clean help
+# intake-submit's message catalogs: po/LANG.po compiled into
+# $(B)/locale/, where the program finds them next to itself (client/i18n.c).
+PO_LANGS := ru
+MO := $(patsubst %,$(B)/locale/%/LC_MESSAGES/intake-submit.mo,$(PO_LANGS))
 
-all: $(PROGS)
+.PHONY: all deps deps-bench test asan bench demo fuzz install clean help pot
+
+all: $(PROGS) $(MO)
 
 help:
 	@echo "make            build intake-submit, intake-server, intake-officer into $(B)/"
@@ -101,6 +107,7 @@ deps-bench:
 $(B)/config.mk: Makefile | deps
 	@mkdir -p $(B)
 	@for p in $(PKGS); do pkg-config --exists $$p || { echo "missing library '$$p' (pkg-config): run 'make deps'" >&2; exit 1; }; done
+	@for h in libstemmer.h zxcvbn.h; do echo "#include <$$h>" | $(CC) -E -x c - >/dev/null 2>&1 || { echo "missing header '$$h' (libstemmer-dev, libzxcvbn-dev): run 'make deps'" >&2; exit 1; }; done
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS))"; } > $@
 
@@ -124,6 +131,22 @@ $(B)/%.a:
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^ $(if $^,,$(B)/obj/empty.o)
 
+$(B)/obj/client/i18n.o: CFLAGS_ALL += -DLOCALEDIR='"$(LOCALEDIR)"'
+
+$(B)/locale/%/LC_MESSAGES/intake-submit.mo: po/%.po
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  MSGFMT  $<")
+	$(Q)msgfmt --check -o $@ $<
+
+# Maintainers: refresh the template and merge it into each catalog.
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	  --keyword=ngettext:1,2 --add-comments=TRANSLATORS --package-name=intake-submit \
+	  --no-location --sort-output -o po/intake-submit.pot client/*.c
+	xgettext --from-code=UTF-8 --language=C --extract-all --join-existing \
+	  --no-location --sort-output -o po/intake-submit.pot common/status.c
+	for l in $(PO_LANGS); do msgmerge -q --update --backup=none po/$$l.po po/intake-submit.pot; done
+
 $(B)/obj/empty.o: $(B)/config.mk
 	@mkdir -p $(@D)
 	$(Q)echo 'typedef int intake_empty_unit;' | $(CC) $(CFLAGS_ALL) -x c -c -o $@ -
@@ -136,6 +159,11 @@ $(B)/intake-server: $(call obj,server/main.c) $(LIBSERVER) $(LIBINTAKE)
 	$(Q)$(LINK)
 $(B)/intake-officer: $(call obj,officer/main.c) $(LIBOFFICER) $(LIBINTAKE)
 	$(Q)$(LINK)
+# The officer also links Snowball (search) and zxcvbn (passphrases):
+# Debian ships neither with a pkg-config file, so config.mk checks their
+# headers instead.
+OFFICER_LIBS := -lstemmer -lzxcvbn
+$(B)/intake-officer $(B)/tests/test_off_%: LDLIBS_ALL += $(OFFICER_LIBS)
 
 ALL_LIBS := $(LIBSERVER) $(LIBOFFICER) $(LIBCLIENT) $(LIBINTAKE)
 $(LIBCLIENT) $(LIBSERVER) $(LIBOFFICER): | $(B)/obj/empty.o
@@ -162,17 +190,39 @@ $(B)/tests/test_fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/replay.
 	$(Q)$(LINK)
 
 FUZZ_SECONDS ?= 60
-fuzz: $(B)/config.mk
+fuzz: $(B)/config.mk $(WORDS_GEN)
 	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)" >&2; exit 1; }
 	@mkdir -p build/fuzz
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 	  echo "  FUZZ    $$t ($(FUZZ_SECONDS) s)"; \
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Icommon $(PKG_CFLAGS) \
-	    tests/fuzz/fuzz_$$t.c $(COMMON_SRC) $(PKG_LIBS) -o build/fuzz/fuzz_$$t; \
+	    tests/fuzz/fuzz_$$t.c $(COMMON_SRC) $(WORDS_GEN) $(PKG_LIBS) -o build/fuzz/fuzz_$$t; \
 	  mkdir -p build/fuzz/corpus/$$t; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 3; \
 	done
+
+# The word lists (data/words/ru.txt, en.txt, FORMAT.md §4) compiled in as C string
+# arrays, so the data files stay the one copy the C code and the page share.
+# Every byte is written as \xNN; a list without exactly 2048 non-empty
+# lines (LF endings) stops the build.
+WORDS_GEN := $(B)/gen/words_data.c
+$(WORDS_GEN): data/words/ru.txt data/words/en.txt
+	@mkdir -p $(@D)
+	$(Q)for l in ru en; do \
+	  od -An -v -tx1 data/words/$$l.txt | tr -s ' \n' '\n\n' | awk -v l=$$l ' \
+	    BEGIN { printf "const char *const words_list_%s[2048] = {\n", l } \
+	    $$1 == "" { next } \
+	    $$1 == "0a" { if (!o) bad = 1; printf "\",\n"; o = 0; n++; next } \
+	    $$1 == "0d" { bad = 1 } \
+	    { if (!o) printf "\t\""; o = 1; printf "\\x%s", $$1 } \
+	    END { print "};"; if (bad || o || n != 2048) exit 1 }' \
+	  || { echo "data/words/$$l.txt: not 2048 words, one a line" >&2; exit 1; }; \
+	done > $@.tmp && mv $@.tmp $@
+$(B)/obj/gen/words_data.o: $(WORDS_GEN) $(B)/config.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+$(LIBINTAKE): $(B)/obj/gen/words_data.o
 
 # Test and benchmark helpers (tests/tools/*.c, bench/*.c): one file each.
 $(B)/tools/%: $(B)/obj/tests/tools/%.o $(LIBINTAKE)
@@ -182,7 +232,7 @@ $(B)/tools/%: $(B)/obj/bench/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(Q)$(LINK)
 
-test: $(PROGS) $(UNITS) $(TOOLS)
+test: $(PROGS) $(MO) $(UNITS) $(TOOLS)
 	$(Q)bash tests/run.sh $(B)
 
 asan:
@@ -194,12 +244,18 @@ bench: deps-bench $(PROGS) $(TOOLS)
 demo: $(PROGS)
 	$(Q)bash contrib/demo.sh $(B)
 
-install: $(PROGS)
+install: $(PROGS) $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/intake-submit $(B)/intake-officer $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(B)/intake-server $(DESTDIR)$(SBINDIR)/
 	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(MANDIR)/ru/man1
+	install -m 0644 man/ru/intake-submit.1 $(DESTDIR)$(MANDIR)/ru/man1/
+	for l in $(PO_LANGS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 0644 $(B)/locale/$$l/LC_MESSAGES/intake-submit.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
+	done
 
 clean:
 	rm -rf build

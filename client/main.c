@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
+#include "i18n.h"
 #include "jmem.h"
 #include "net.h"
 #include "proc.h"
@@ -22,23 +24,25 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{ "submit", cli_submit },
-	{ "upload", cli_upload },
-	{ "replies", cli_replies },
+	{ "submit", cmd_submit },
+	{ "upload", cmd_upload },
+	{ "replies", cmd_replies },
 	{ "help", cmd_help },
 };
 
 int main(int argc, char **argv)
 {
-	int (*run)(int, char **) = cli_submit;
+	int (*run)(int, char **) = cmd_submit;
 	size_t i;
 	int rc;
 	st_t st;
 
 	st = proc_harden();
+	/* A bad --lang value is reported by the command's option parser. */
+	(void)i18n_init(argc, argv);
 	if (st != ST_OK) {
-		fprintf(stderr, "intake-submit: cannot start safely: %s\n",
-		        st_str(st));
+		fprintf(stderr, _("intake-submit: cannot start safely: %s\n"),
+		        i18n_status(st));
 		return st_exit_code(st);
 	}
 	/* Texts, names and receipts pass through jansson: wipe its memory. */
@@ -57,7 +61,8 @@ int main(int argc, char **argv)
 	}
 	st = net_global_init();
 	if (st != ST_OK) {
-		fprintf(stderr, "intake-submit: cannot start the network library\n");
+		fputs(_("intake-submit: cannot start the network library\n"),
+		      stderr);
 		return st_exit_code(st);
 	}
 	rc = run(argc, argv);
