@@ -1120,26 +1120,31 @@ static st_t cli_show_replies(const receipt *r,
                              json_t *arr, size_t *shown, size_t *bad)
 {
 	key_bundle one;
+	keyset ks;
+	reply_msg m;
 	char fp[KEY_FP_TEXT_MAX];
-	uint8_t *raw = NULL, *text = NULL;
-	size_t i, rawlen = 0, tl = 0, sender = 0;
+	uint8_t *raw = NULL, *text = NULL, reason;
+	size_t i, rawlen = 0, tl = 0;
 	int tty = ui_is_tty(STDOUT_FILENO);
 	json_t *e, *item;
 	st_t st = ST_OK;
 
 	*shown = *bad = 0;
+	keyset_from_bundle(b, &ks);
 	for (i = 0; i < json_array_size(list); i++) {
 		e = json_array_get(list, i);
 		if (!json_is_string(e) ||
 		    cli_b64(json_string_value(e), json_string_length(e), &raw,
 		            &rawlen) != ST_OK ||
-		    reply_open(r->reply_sk, b, raw, rawlen, &text, &tl,
-		               &sender) != ST_OK) {
+		    reply_open(r, &ks, raw, rawlen, &m) != ST_OK) {
 			(*bad)++;
 			goto next;
 		}
+		text = m.text;
+		tl = m.len;
 		memset(&one, 0, sizeof(one));
-		memcpy(one.pk[0], b->pk[sender], KEY_PUB_LEN);
+		memcpy(one.pk[0], keyset_find(&ks, m.key_id, &reason)->box_pk,
+		       KEY_PUB_LEN);
 		one.n = 1;
 		key_bundle_fingerprint(&one, fp);
 		if (arr != NULL) {
