@@ -120,8 +120,7 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 	return ST_OK;
 }
 
-/* Load the signing key into a sodium_malloc'd buffer (sodium_free). */
-static st_t netcmd_authkey(const char *path, uint8_t **sk)
+st_t netcmd_authkey(const char *path, uint8_t **sk)
 {
 	uint8_t *text = NULL;
 	size_t len = 0;
