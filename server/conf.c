@@ -31,6 +31,7 @@ static const struct option conf_opts[] = {
 	{ "mailbox-max", required_argument, NULL, OPT_FIRST },
 	{ "reply-expire", required_argument, NULL, OPT_FIRST },
 	{ "connection-memory", required_argument, NULL, OPT_FIRST },
+	{ "root-fingerprint", required_argument, NULL, OPT_FIRST },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -61,6 +62,7 @@ void conf_usage(FILE *f)
 	      "  --mailbox-max N           replies kept per mailbox (default 32)\n"
 	      "  --reply-expire SECONDS    lifetime of a reply (default 90d)\n"
 	      "  --connection-memory BYTES memory per connection (default 1M)\n"
+	      "  --root-fingerprint FP     accept and serve keysets signed by this root\n"
 	      "  --help                    this text\n\n"
 	      "sizes take K, M, G, T suffixes (binary); durations s, m, h, d.\n",
 	      f);
@@ -95,6 +97,7 @@ void conf_free(conf *c)
 	free(c->data_dir);
 	free(c->tls_cert);
 	free(c->tls_key);
+	free(c->root_fingerprint);
 	for (i = 0; i < c->n_officer_key_files; i++)
 		free(c->officer_key_files[i]);
 	sodium_memzero(c, sizeof *c);
@@ -212,6 +215,8 @@ st_t conf_set(conf *c, const char *key, const char *v)
 		st = conf_set_str(&c->tls_cert, v);
 	} else if (strcmp(key, "tls-key") == 0) {
 		st = conf_set_str(&c->tls_key, v);
+	} else if (strcmp(key, "root-fingerprint") == 0) {
+		st = conf_set_str(&c->root_fingerprint, v);
 	} else if (strcmp(key, "officer-key") == 0) {
 		if (c->n_officer_key_files == CONF_MAX_OFFICERS) {
 			st = ST_TOOBIG;

@@ -21,6 +21,7 @@
 #include "enc.h"
 #include "fsio.h"
 #include "http.h"
+#include "keyset.h"
 #include "reply.h"
 
 #define HTTP_HEADERS_MAX (16 * 1024) /* all request header bytes together */
@@ -46,7 +47,7 @@ struct http_server {
 
 typedef enum {
 	RT_NONE, RT_HEALTH, RT_UPLOADS, RT_UPLOAD, RT_SUBS, RT_SUB, RT_FETCHED,
-	RT_MAILBOX
+	RT_MAILBOX, RT_KEYSET
 } http_route;
 
 typedef struct {
@@ -192,6 +193,50 @@ static enum MHD_Result http_json(struct MHD_Connection *c, const http_req *r,
 	                 "application/json", NULL);
 }
 
+/* Keysets (server/keyset.c): a fixed text body for each refusal. */
+static enum MHD_Result http_plain(struct MHD_Connection *c, const http_req *r,
+                                  unsigned code, const char *text)
+{
+	return http_send(c, r, code,
+	                 MHD_create_response_from_buffer(strlen(text), (void *)text,
+	                                                 MHD_RESPMEM_PERSISTENT),
+	                 "text/plain; charset=utf-8", NULL);
+}
+
+static enum MHD_Result http_keyset_changed(struct MHD_Connection *c,
+                                           const http_req *r)
+{
+	return http_plain(c, r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+	                  "keyset changed: fetch the keyset again\n");
+}
+
+static enum MHD_Result http_keyset_get(http_server *h, struct MHD_Connection *c,
+                                       http_req *r)
+{
+	uint8_t *ks = NULL;
+	size_t len = 0;
+	st_t st = srvkeyset_get(h->up->keys, &ks, &len);
+
+	if (st != ST_OK)
+		return http_error(c, r, st);
+	return http_send(c, r, MHD_HTTP_OK,
+	                 MHD_create_response_from_buffer(len, ks, MHD_RESPMEM_MUST_FREE),
+	                 "application/octet-stream", NULL);
+}
+
+static enum MHD_Result http_keyset_put(http_server *h, struct MHD_Connection *c,
+                                       http_req *r)
+{
+	const char *why = NULL;
+	st_t st = r->body_err;
+
+	if (st == ST_OK)
+		st = srvkeyset_put(h->up->keys, r->buf, r->len, (uint64_t)time(NULL), &why);
+	if (why != NULL)
+		return http_plain(c, r, MHD_HTTP_UNPROCESSABLE_CONTENT, why);
+	return st == ST_OK ? http_empty(c, r, MHD_HTTP_OK, NULL) : http_error(c, r, st);
+}
+
 static const char *http_header(struct MHD_Connection *c, const char *name)
 {
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
@@ -249,6 +294,8 @@ static http_route http_parse_route(const char *url, char id[BLOB_ID_HEX + 1])
 
 	if (strcmp(url, "/v1/health") == 0)
 		return RT_HEALTH;
+	if (strcmp(url, "/v1/keyset") == 0)
+		return RT_KEYSET;
 	if (strcmp(url, "/v1/uploads/") == 0 || strcmp(url, "/v1/uploads") == 0)
 		return RT_UPLOADS;
 	if (strcmp(url, "/v1/submissions") == 0 || strcmp(url, "/v1/submissions/") == 0)
@@ -407,10 +454,14 @@ static enum MHD_Result http_upload_finish(struct MHD_Connection *c, http_req *r)
 		 * invalid complete envelope is gone. */
 		if (st == ST_MISMATCH)
 			return http_error(c, r, st);
+		if (st == ST_CHANGED)
+			return http_keyset_changed(c, r);
 		http_date(r->expires, exp);
 		snprintf(loc, sizeof loc, "/v1/uploads/%s", r->id);
 		return http_empty(c, r, MHD_HTTP_CREATED, hdrs);
 	}
+	if (st == ST_CHANGED)
+		return http_keyset_changed(c, r);
 	if (st != ST_OK)
 		return http_error(c, r, st);
 	hdrs[2] = NULL;
@@ -572,10 +623,12 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 		return st == ST_OK ? http_empty(c, r, MHD_HTTP_NO_CONTENT, NULL)
 		                   : http_error(c, r, st);
 	}
-	if (r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) {
+	if ((r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) ||
+	    (r->rt == RT_KEYSET && strcmp(method, MHD_HTTP_METHOD_PUT) == 0)) {
 		if (http_body_len(c, &body) != ST_OK)
 			return http_error(c, r, ST_BADDATA);
-		if (body != UINT64_MAX && body > REPLY_MAX_LEN)
+		if (body != UINT64_MAX &&
+		    body > (r->rt == RT_KEYSET ? KEYSET_MAX_LEN : REPLY_MAX_LEN))
 			return http_error(c, r, ST_TOOBIG);
 		r->buf = malloc(REPLY_MAX_LEN);
 		if (r->buf == NULL)
@@ -672,6 +725,10 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 	case RT_SUB:
 	case RT_FETCHED:
 		return http_officer(h, c, method, url, r);
+	case RT_KEYSET:
+		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+			return http_keyset_get(h, c, r);
+		return http_officer(h, c, method, url, r);
 	case RT_NONE:
 		break;
 	}
@@ -723,7 +780,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 		/* Methods without a body answer on the next callback: an answer
 		 * queued on the first one makes MHD close the connection. */
 		r->deferred = strcmp(method, MHD_HTTP_METHOD_POST) != 0 &&
-		              strcmp(method, MHD_HTTP_METHOD_PATCH) != 0;
+		              strcmp(method, MHD_HTTP_METHOD_PATCH) != 0 &&
+		              strcmp(method, MHD_HTTP_METHOD_PUT) != 0;
 		if (r->deferred)
 			return MHD_YES;
 		return http_start_request(h, c, url, method, r);
@@ -740,6 +798,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 	if (r->queued)
 		return MHD_YES;
 	r->queued = 1;
+	if (r->buf != NULL && r->rt == RT_KEYSET)
+		return http_keyset_put(h, c, r);
 	if (r->buf != NULL)
 		return http_mailbox_finish(h, c, r);
 	return http_upload_finish(c, r);

@@ -12,6 +12,7 @@
 #include "blob.h"
 #include "conf.h"
 #include "http.h"
+#include "keyset.h"
 #include "nonce.h"
 #include "proc.h"
 #include "rate.h"
@@ -52,6 +53,7 @@ int main(int argc, char **argv)
 	int up_ready = 0, help = 0;
 	nonce_cache *nc = NULL;
 	rate *rl = NULL;
+	srvkeyset *keys = NULL;
 	http_server *hs = NULL;
 	recover_stats rs;
 	sigset_t stop;
@@ -103,6 +105,10 @@ int main(int argc, char **argv)
 	if (rs.lost)
 		fprintf(stderr, "intake-server: WARNING: %u stored submissions are missing or "
 		        "damaged on disk (storage failure)\n", rs.lost);
+	s = srvkeyset_open(cf.data_dir, cf.root_fingerprint, &keys);
+	if (s != ST_OK)
+		goto cleanup;
+	up.keys = keys;
 	s = nonce_new(&nc);
 	if (s == ST_OK)
 		s = rate_new(cf.mailbox_rate, &rl);
@@ -128,6 +134,7 @@ cleanup:
 	http_stop(hs);
 	rate_free(rl);
 	nonce_free(nc);
+	srvkeyset_free(keys);
 	if (up_ready)
 		upload_fini(&up);
 	store_close(st);
