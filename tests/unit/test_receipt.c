@@ -3,7 +3,7 @@
 #include "testutil.h"
 #include "receipt.h"
 
-#define MAILBOX_KAT "8752d640cfa59005f7c25cca8f9fddd3"
+#define MAILBOX_KAT "d70d07410677319509fc6b6aff38af0a"
 
 static void format_and_parse(void **state)
 {
