@@ -61,8 +61,8 @@ static st_t keys_keyset(const cli_opts *o, const net_cfg *cfg, keys_org *k,
 		return ST_USAGE;
 	}
 	if (keyset_pin_parse(o->fingerprint, &pin) != ST_OK) {
-		*why = "the fingerprint is not written correctly (groups of "
-		       "letters and digits, as published)";
+		*why = "the fingerprint is not written correctly: groups of "
+		       "letters and digits, or 15 words, as published";
 		return ST_USAGE;
 	}
 	if (o->keyset != NULL) {

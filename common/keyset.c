@@ -4,6 +4,7 @@
  * before the pin and the root signature check out. */
 #include "keyset.h"
 #include "enc.h"
+#include "words.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -119,15 +120,32 @@ void keyset_fingerprint(const uint8_t root_pk[32], char out[KEYSET_FP_TEXT_MAX])
 	(void)enc_group(out, KEYSET_FP_TEXT_MAX, raw, 4);
 }
 
+st_t keyset_fingerprint_words(const uint8_t root_pk[32], int lang, char *out,
+                              size_t cap)
+{
+	uint8_t h[32];
+
+	fingerprint_hash(root_pk, h);
+	return words_encode_bits(h, KEYSET_PIN_BYTES, KEYSET_FP_WORDS * WORDS_BITS,
+	                         (words_lang)lang, out, cap);
+}
+
 st_t keyset_pin_parse(const char *text, keyset_pin *pin)
 {
 	memset(pin, 0, sizeof *pin);
 	/* Bounded before decoding: a pin is short. */
-	if (strlen(text) > 4 * KEYSET_FP_TEXT_MAX ||
-	    enc_b32_decode(pin->h, 20, text) != ST_OK)
-		return ST_BADDATA;
-	pin->bits = 160;
-	return ST_OK;
+	if (strlen(text) <= 4 * KEYSET_FP_TEXT_MAX &&
+	    enc_b32_decode(pin->h, 20, text) == ST_OK) {
+		pin->bits = 160;
+		return ST_OK;
+	}
+	if (words_decode_bits(text, KEYSET_FP_WORDS, pin->h, sizeof pin->h,
+	                      NULL) == ST_OK) {
+		pin->bits = KEYSET_FP_WORDS * WORDS_BITS;
+		return ST_OK;
+	}
+	memset(pin, 0, sizeof *pin);
+	return ST_BADDATA;
 }
 
 st_t keyset_pin_check(const keyset_pin *pin, const uint8_t root_pk[32])

@@ -92,8 +92,15 @@ st_t keyset_root_pub_parse(const char *text, size_t len, uint8_t pk[32]);
 
 /* Root fingerprint, grouped base32 "XXXX-...-XXXX" (8 groups of 4). */
 void keyset_fingerprint(const uint8_t root_pk[32], char out[KEYSET_FP_TEXT_MAX]);
-/* Parse a pin typed by a person (base32 form; case, dashes, spaces and
- * look-alikes ignored). ST_BADDATA when it is no pin. */
+/* The word form: 15 words of one list (words.h) from the first 165 bits
+ * of the fingerprint hash, separated by spaces. ST_TOOBIG for a small
+ * out. */
+#define KEYSET_FP_WORDS 15
+st_t keyset_fingerprint_words(const uint8_t root_pk[32], int lang, char *out,
+                              size_t cap);
+/* Parse a pin typed by a person: the base32 form (case, dashes, spaces
+ * and look-alikes ignored) or the 15 words (either list, forgiving as
+ * words.h is). ST_BADDATA when it is neither. */
 st_t keyset_pin_parse(const char *text, keyset_pin *pin);
 /* ST_OK when root_pk has the pinned fingerprint, else ST_MISMATCH. */
 st_t keyset_pin_check(const keyset_pin *pin, const uint8_t root_pk[32]);

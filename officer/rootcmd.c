@@ -26,12 +26,14 @@ static const char root_keygen_usage[] =
 	"usage: intake-officer root-keygen --out DIR [--passphrase-file FILE]\n"
 	"  (air-gapped) create the organization's root key: DIR/root.pub and\n"
 	"  DIR/root.sec, sealed under a passphrase asked twice. Prints the\n"
-	"  root fingerprint, which the organization publishes and submitters\n"
-	"  pin. Never overwrites an existing key.\n";
+	"  root fingerprint (base32, then 15 Russian and 15 English words),\n"
+	"  which the organization publishes and submitters pin. Never\n"
+	"  overwrites an existing key.\n";
 
 static const char root_fingerprint_usage[] =
 	"usage: intake-officer root-fingerprint FILE\n"
-	"  (either machine) print the root fingerprint of a root.pub or of\n"
+	"  (either machine) print the root fingerprint (base32, Russian words,\n"
+	"  English words) of a root.pub or of\n"
 	"  the root named in a keyset file (not a check of the keyset).\n";
 
 static const char keyset_entry_usage[] =
@@ -151,6 +153,19 @@ static st_t rootcmd_parse(int argc, char **argv, const char *usage,
 	return ST_OK;
 }
 
+/* The fingerprint in base32 (the first line, what scripts take) and in
+ * the words of each list, as the organisation publishes it. */
+static void rootcmd_print_fp(const uint8_t pk[32])
+{
+	char fp[KEYSET_FP_TEXT_MAX], words[KEYSET_FP_WORDS * 24];
+
+	keyset_fingerprint(pk, fp);
+	printf("%s\n", fp);
+	for (int lang = 0; lang < 2; lang++)
+		if (keyset_fingerprint_words(pk, lang, words, sizeof words) == ST_OK)
+			printf("%s\n", words);
+}
+
 /* "YYYY-MM-DD" of a unix time, UTC. */
 static void rootcmd_date(uint64_t t, char out[16])
 {
@@ -167,7 +182,6 @@ st_t rootcmd_root_keygen(int argc, char **argv)
 {
 	rootcmd_opts o;
 	char secpath[PATH_MAX], pubpath[PATH_MAX], pub[128];
-	char fp[KEYSET_FP_TEXT_MAX];
 	uint8_t sealed[KEY_SECFILE_LEN];
 	keyset_root *r = NULL;
 	char *pass = NULL;
@@ -213,8 +227,7 @@ st_t rootcmd_root_keygen(int argc, char **argv)
 		goto cleanup;
 	}
 	fprintf(stderr, "wrote '%s' and '%s'\n", pubpath, secpath);
-	keyset_fingerprint(r->pk, fp);
-	printf("%s\n", fp);
+	rootcmd_print_fp(r->pk);
 cleanup:
 	sodium_memzero(sealed, sizeof sealed);
 	keyset_root_free(r);
@@ -225,7 +238,6 @@ cleanup:
 st_t rootcmd_root_fingerprint(int argc, char **argv)
 {
 	rootcmd_opts o;
-	char fp[KEYSET_FP_TEXT_MAX];
 	uint8_t *text = NULL, pk[32];
 	size_t len = 0;
 	keyset ks;
@@ -245,10 +257,8 @@ st_t rootcmd_root_fingerprint(int argc, char **argv)
 	}
 	if (st != ST_OK)
 		cli_fail(st, "'%s' is not a root public key or keyset", o.pos);
-	else {
-		keyset_fingerprint(pk, fp);
-		printf("%s\n", fp);
-	}
+	else
+		rootcmd_print_fp(pk);
 	free(text);
 	return st;
 }

@@ -1,5 +1,6 @@
 /* fuzz_keyset.c: keyset_verify on arbitrary bytes, with and without the
- * vector root's pin, and the one-line root and entry file parsers. */
+ * vector root's pin, the one-line root and entry file parsers, and the
+ * pin parser (base32 or 15 words) on the same bytes as text. */
 #include "fuzz.h"
 #include "keyset.h"
 
@@ -34,5 +35,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)keyset_verify(data, size, NULL, 0, &ks);
 	(void)keyset_root_pub_parse((const char *)data, size, pk);
 	(void)keyset_entry_parse((const char *)data, size, &e);
+	if (size < 4096) {
+		char *text = malloc(size + 1);
+		keyset_pin p;
+
+		if (text == NULL)
+			abort();
+		memcpy(text, data, size);
+		text[size] = '\0';
+		(void)keyset_pin_parse(text, &p);
+		free(text);
+	}
 	return 0;
 }

@@ -19,10 +19,14 @@ PW=(--passphrase-file "$T/pass")
 off() { "$OFFICER" "$@"; }
 
 # The organisation, on its air-gapped machine.
-ROOTFP=$(off root-keygen --out "$T/root" "${PW[@]}" 2>/dev/null)
+off root-keygen --out "$T/root" "${PW[@]}" >"$T/rootfp" 2>/dev/null
+ROOTFP=$(head -n 1 "$T/rootfp")
+ROOTWORDS=$(sed -n 2p "$T/rootfp")
 check "root key made, fingerprint printed" test -n "$ROOTFP" -a -s "$T/root/root.sec"
 check "root secret file is 0600" test "$(stat -c %a "$T/root/root.sec")" = 600
-check "root-fingerprint agrees" test "$(off root-fingerprint "$T/root/root.pub")" = "$ROOTFP"
+check "root-fingerprint agrees" cmp -s <(off root-fingerprint "$T/root/root.pub") "$T/rootfp"
+check "fingerprint in base32 and 15 words of each list" test \
+	"$(wc -l <"$T/rootfp")" = 3 -a "$(echo "$ROOTWORDS" | wc -w)" = 15
 for o in 1 2; do
 	off keygen --out "$T/o$o" "${PW[@]}" >/dev/null 2>&1
 	off keyset-entry --key "$T/o$o/officer.sec" "${PW[@]}" --out "$T/o$o.entry"
@@ -174,6 +178,8 @@ expect_exit 64 "keyset mode without a fingerprint refused" $SUBMIT --no-config -
 expect_exit 0 "a rolled-back keyset within its expiry is accepted (SECURITY.md)" \
 	$SUBMIT "${OFF[@]}" --keyset "$T/ks1" --output "$T/x6.env"
 check "and seals to the keyset it lists" test "$(nrecip "$T/x6.env")" = 2
+expect_exit 0 "the pin typed as 15 words works too" $SUBMIT --no-config --fingerprint "$ROOTWORDS" \
+	--keyset "$T/ks2" -m "$T/text1" --output "$T/x7.env"
 
 stop_server
 check "server stopped cleanly" test $? -eq 0

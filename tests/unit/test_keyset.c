@@ -5,6 +5,7 @@
 #include "enc.h"
 #include "fsio.h"
 #include "keyset_vec.h"
+#include "words.h"
 
 static const char *vdir = "tests/vectors";
 
@@ -135,6 +136,41 @@ static void pins(void **state)
 	fp[3] = fp[3] == '0' ? '1' : '0';
 	assert_int_equal(keyset_pin_parse(fp, &pin), ST_OK);
 	assert_int_equal(keyset_pin_check(&pin, a->pk), ST_MISMATCH);
+	/* the word form, either list, and a changed word */
+	for (int lang = 0; lang < 2; lang++) {
+		char words[512], *sp;
+
+		assert_int_equal(keyset_fingerprint_words(a->pk, lang, words, sizeof words), ST_OK);
+		assert_int_equal(keyset_pin_parse(words, &pin), ST_OK);
+		assert_int_equal(pin.bits, 165);
+		assert_int_equal(keyset_pin_check(&pin, a->pk), ST_OK);
+		assert_int_equal(keyset_pin_check(&pin, b->pk), ST_MISMATCH);
+		assert_int_equal(keyset_fingerprint_words(a->pk, lang, words, 20), ST_TOOBIG);
+		/* 14 words are no pin */
+		keyset_fingerprint_words(a->pk, lang, words, sizeof words);
+		sp = strrchr(words, ' ');
+		*sp = '\0';
+		assert_int_equal(keyset_pin_parse(words, &pin), ST_BADDATA);
+	}
+	{
+		char ru[512], en[512], mixed[1024];
+		const char *w;
+
+		/* the last word swapped for another list word: another pin */
+		keyset_fingerprint_words(a->pk, 0, ru, sizeof ru);
+		w = strrchr(ru, ' ') + 1;
+		snprintf(mixed, sizeof mixed, "%.*s %s", (int)(w - ru - 1), ru,
+		         strcmp(w, words_get(WORDS_RU, 0)) == 0 ? words_get(WORDS_RU, 1)
+		                                                : words_get(WORDS_RU, 0));
+		assert_int_equal(keyset_pin_parse(mixed, &pin), ST_OK);
+		assert_int_equal(keyset_pin_check(&pin, a->pk), ST_MISMATCH);
+		/* both lists mixed in one pin */
+		keyset_fingerprint_words(a->pk, 1, en, sizeof en);
+		snprintf(mixed, sizeof mixed, "%.*s %s", (int)(strchr(ru, ' ') - ru), ru,
+		         strchr(en, ' ') + 1);
+		assert_int_equal(keyset_pin_parse(mixed, &pin), ST_OK);
+		assert_int_equal(keyset_pin_check(&pin, a->pk), ST_OK);
+	}
 	assert_int_equal(keyset_pin_parse("", &pin), ST_BADDATA);
 	assert_int_equal(keyset_pin_parse("ABCD-EFGH", &pin), ST_BADDATA);
 	assert_int_equal(keyset_pin_parse("not a pin at all, not at all!!!!!", &pin), ST_BADDATA);
