@@ -75,7 +75,8 @@ typedef struct {
 
 /* Check seq[0..n) (server order): every missing number in 1..max, each
  * copy and each out-of-order one, at most cap findings into out, in that
- * order; returns how many there are in all (may exceed cap). */
+ * order; returns how many there are in all (may exceed cap; a long gap is
+ * counted, not listed). Returns 0 when it cannot allocate a copy of seq. */
 size_t reply_seq_check(const uint32_t *seq, size_t n, reply_seq_issue *out,
                        size_t cap);
 
