@@ -63,7 +63,7 @@ static st_t keys_keyset(const cli_opts *o, const net_cfg *cfg, keys_org *k,
 	if (keyset_pin_parse(o->fingerprint, &pin) != ST_OK) {
 		*why = "the fingerprint is not written correctly: groups of "
 		       "letters and digits, or 15 words, as published";
-		return ST_USAGE;
+		return ST_BADDATA;
 	}
 	if (o->keyset != NULL) {
 		st = fsio_read_file(o->keyset, KEYSET_MAX_LEN, &raw, &len);
