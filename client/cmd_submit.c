@@ -432,6 +432,10 @@ int cmd_submit(int argc, char **argv)
 	if (st == ST_MISMATCH)
 		why = "an attachment changed while it was being sent; nothing "
 		      "usable was stored. run the command again";
+	if (st == ST_CHANGED)
+		why = "a file changed while it was sent: the upload stopped so "
+		      "that nothing is encrypted twice with one key. nothing "
+		      "usable was stored; run the command again";
 	if (st != ST_OK)
 		goto cleanup;
 	if (o.output != NULL)

@@ -20,6 +20,12 @@ typedef struct net net;
 st_t net_new(const char *url, const uint8_t *sk, net **out);
 void net_free(net *n);
 
+/* The proxy to connect through (NULL: none; the environment's is never
+ * used), checked with intake-submit's rules: socks5h://, socks4a://,
+ * http:// or https:// only; an .onion server needs one; plain http://
+ * only to this machine or an .onion. ST_USAGE with *why on a breach. */
+st_t net_set_proxy(net *n, const char *proxy, const char **why);
+
 /* Cap the download speed (bytes per second, 0 = none). */
 void net_set_rate(net *n, uint64_t bytes_per_sec);
 
