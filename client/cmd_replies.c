@@ -207,7 +207,7 @@ static st_t replies_one(const keys_org *k, const replies_item *it, int tty,
 		if (json_array_append_new(arr, item) != 0)
 			return ST_NOMEM;
 	} else {
-		printf("--- reply %u of %s, %s, officer key %s ---\n", m->seq, day,
+		printf("--- reply %u (%s), %s, officer key %s ---\n", m->seq, day,
 		       keys_class_text(k, m->cls), fp);
 		replies_print_text(m->text, m->len, tty);
 	}
@@ -246,8 +246,16 @@ static st_t replies_show(const receipt *r, const keys_org *k, json_t *list,
 	st = replies_sequence(k, it, nit, warn);
 	if (k->is_keyset)
 		qsort(it, nit, sizeof *it, replies_by_seq);
-	for (i = 0; i < nit && st == ST_OK; i++)
+	for (i = 0; i < nit && st == ST_OK; i++) {
+		/* A replayed copy (same number, same text) is reported above
+		 * and shown once. */
+		if (k->is_keyset && i > 0 && it[i].m.cls == it[i - 1].m.cls &&
+		    it[i].m.seq == it[i - 1].m.seq &&
+		    it[i].m.len == it[i - 1].m.len &&
+		    memcmp(it[i].m.text, it[i - 1].m.text, it[i].m.len) == 0)
+			continue;
 		st = replies_one(k, &it[i], tty, arr, shown, bad);
+	}
 	for (i = 0; i < nit; i++)
 		reply_msg_clear(&it[i].m);
 	free(it);
