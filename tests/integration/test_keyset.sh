@@ -174,6 +174,12 @@ expect_exit 1 "keyset with a changed byte refused" $SUBMIT "${OFF[@]}" --keyset 
 check "saying it was changed" grep -q "signature does not verify" "$T/err"
 head -c 100 "$T/ks2" >"$T/ks-cut"
 expect_exit 65 "truncated keyset refused" $SUBMIT "${OFF[@]}" --keyset "$T/ks-cut" --output "$T/x4.env"
+python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); b=bytearray(b[:68]+b[-64:]); b[9]=0; open(sys.argv[2],"wb").write(b)' \
+	"$T/ks1" "$T/ks-empty"
+expect_exit 65 "an empty keyset (no officer) refused" $SUBMIT "${OFF[@]}" --keyset "$T/ks-empty" --output "$T/x8.env"
+check "as not a keyset" grep -q "damaged or not a keyset" "$T/err"
+expect_exit 64 "keyset-make without an officer refused" off keyset-make --root "$T/root/root.sec" \
+	"${PW[@]}" --out "$T/ks-none"
 expect_exit 64 "keyset mode without a fingerprint refused" $SUBMIT --no-config --keyset "$T/ks2" \
 	-m "$T/text1" --output "$T/x5.env"
 expect_exit 0 "a rolled-back keyset within its expiry is accepted (SECURITY.md)" \
