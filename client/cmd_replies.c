@@ -16,28 +16,29 @@
 #include "cli.h"
 #include "enc.h"
 #include "keys.h"
+#include "i18n.h"
 #include "reply.h"
 #include "term.h"
 #include "ui.h"
 
 #define REPLIES_MAX 10000
 
-static const char replies_help[] =
+static const char *const replies_help = N_(
 "usage: intake-submit replies [options]\n"
-"Read the organisation's replies to your submission. You are asked for\n"
-"your receipt code (not shown as you type); it can also come from a\n"
-"private file (--receipt-file) or one line on standard input. Only\n"
-"replies signed by an officer in the organisation's keys, checked against\n"
-"the root fingerprint, are shown; a missing or repeated reply is reported.\n"
+"Read the organization's replies to your submission. You are asked for\n"
+"your receipt (not shown as you type); it can also come from a private\n"
+"file (--receipt-file) or one line on standard input. Only replies\n"
+"signed by an officer in the organization's keys, checked against the\n"
+"root fingerprint, are shown; a missing or repeated reply is reported.\n"
 "\n"
 "  -s, --server URL        intake server\n"
-"  -f, --fingerprint FP    the organisation's published root fingerprint\n"
-"      --keyset FILE       the organisation's keys from a file, not the server\n"
+"  -f, --fingerprint FP    the organization's published root fingerprint\n"
+"      --keyset FILE       the organization's keys from a file, not the server\n"
 "  -k, --keys FILE         bundle mode: an older key bundle, no rotation, and\n"
 "                          replies shown without checking who signed them\n"
 "      --no-fingerprint-check  do not check the bundle (unsafe)\n"
-"      --receipt-file F    read the receipt code from F (mode 0600)\n"
-"      --tor               connect through Tor (socks5h://127.0.0.1:9050)\n"
+"      --receipt-file F    read the receipt from F (mode 0600)\n"
+"      --tor               connect through Tor (127.0.0.1:9050 or 9150)\n"
 "      --proxy URL         connect through this proxy\n"
 "      --cacert FILE       trust these CA certificates for https\n"
 "      --pin sha256//B64   require this server public key\n"
@@ -45,7 +46,14 @@ static const char replies_help[] =
 "      --no-config         read no configuration file\n"
 "  -q, --quiet             no messages besides the replies\n"
 "      --json              print the replies as JSON\n"
-"  -h, --help              this help\n";
+"      --lang ru|en        language of the messages\n"
+"  -h, --help              this help\n"
+"      --version           the program's version\n"
+"\n"
+"Exit codes: 0 done, 1 a reply could not be verified,\n"
+"64 usage, 65 bad input, 66 missing file, 69 server unreachable,\n"
+"70 internal error, 71 out of memory, 74 I/O error, 75 try again later,\n"
+"77 TLS verification failed, 78 configuration.\n");
 
 static const struct option replies_opts[] = {
 	{ "server", required_argument, NULL, 's' },
@@ -62,7 +70,9 @@ static const struct option replies_opts[] = {
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -155,22 +165,22 @@ static st_t replies_sequence(const keys_org *k, const replies_item *it,
 	free(seq);
 	for (size_t i = 0; i < total && i < 16; i++) {
 		snprintf(line, sizeof line, is[i].kind == REPLY_SEQ_MISSING ?
-		         "reply %u is missing: the server withheld or lost it" :
+		         _("reply %u is missing: the server withheld or lost it") :
 		         is[i].kind == REPLY_SEQ_COPY ?
-		         "reply %u came more than once: a copy was replayed" :
-		         "reply %u came after a later one: the server reordered them",
+		         _("reply %u came more than once: a copy was replayed") :
+		         _("reply %u came after a later one: the server reordered them"),
 		         is[i].seq);
-		cli_err("warning: %s", line);
+		cli_err(_("warning: %s"), line);
 		if (warn != NULL && json_array_append_new(warn, json_string(line)) != 0)
 			return ST_NOMEM;
 	}
 	if (total > 16)
-		cli_err("warning: %zu more problems with the numbering of replies",
+		cli_err(_("warning: %zu more problems with the numbering of replies"),
 		        total - 16);
 	return ST_OK;
 }
 
-/* Show one reply (or add it to *arr). Only replies from the organisation
+/* Show one reply (or add it to *arr). Only replies from the organization
  * (or any bundle key, in bundle mode) are shown; *bad counts the rest. */
 static st_t replies_one(const keys_org *k, const replies_item *it, int tty,
                         json_t *arr, size_t *shown, size_t *bad)
@@ -184,7 +194,7 @@ static st_t replies_one(const keys_org *k, const replies_item *it, int tty,
 
 	if (k->is_keyset && m->cls != REPLY_VERIFIED &&
 	    m->cls != REPLY_VERIFIED_RETIRED) {
-		cli_err("reply %zu is %s; it is not shown", it->pos + 1,
+		cli_err(_("reply %zu is %s; it is not shown"), it->pos + 1,
 		        keys_class_text(k, m->cls));
 		(*bad)++;
 		return ST_OK;
@@ -207,7 +217,7 @@ static st_t replies_one(const keys_org *k, const replies_item *it, int tty,
 		if (json_array_append_new(arr, item) != 0)
 			return ST_NOMEM;
 	} else {
-		printf("--- reply %u (%s), %s, officer key %s ---\n", m->seq, day,
+		printf(_("--- reply %u (%s), %s, officer key %s ---\n"), m->seq, day,
 		       keys_class_text(k, m->cls), fp);
 		replies_print_text(m->text, m->len, tty);
 	}
@@ -283,12 +293,12 @@ int cmd_replies(int argc, char **argv)
 	if (st != ST_OK)
 		goto cleanup;
 	if (help) {
-		fputs(replies_help, stdout);
+		cli_help(help, replies_help);
 		goto cleanup;
 	}
 	if (o.nargs != 0) {
-		why = "replies takes no arguments; the receipt code is asked "
-		      "for, never given on the command line";
+		why = N_("replies takes no arguments; the receipt code is asked "
+		      "for, never given on the command line");
 		st = ST_USAGE;
 		goto cleanup;
 	}
@@ -308,7 +318,7 @@ int cmd_replies(int argc, char **argv)
 	doc = json_loadb(body, blen, JSON_REJECT_DUPLICATES, &jerr);
 	list = doc ? json_object_get(doc, "replies") : NULL;
 	if (!json_is_array(list) || json_array_size(list) > REPLIES_MAX) {
-		why = "the server's answer was malformed";
+		why = N_("the server's answer was malformed");
 		st = ST_BADDATA;
 		goto cleanup;
 	}
@@ -332,17 +342,19 @@ int cmd_replies(int argc, char **argv)
 		}
 		putchar('\n');
 	} else if (shown == 0 && bad == 0) {
-		cli_say(&o, "no replies yet\n");
+		cli_say(&o, "%s", _("no replies yet\n"));
 	}
 	if (bad > 0)
-		cli_err("%zu repl%s could not be verified as coming from the "
-		        "organisation and %s not shown", bad,
-		        bad == 1 ? "y" : "ies", bad == 1 ? "was" : "were");
+		cli_err(ngettext("%zu reply could not be verified as coming "
+		                 "from the organization and was not shown",
+		                 "%zu replies could not be verified as coming "
+		                 "from the organization and were not shown",
+		                 bad), bad);
 	if (fflush(stdout) != 0)
 		st = ST_IO;
 	else if (bad > 0)
 		st = ST_DECRYPT;
-	why = bad > 0 ? "some replies were not shown" : NULL;
+	why = bad > 0 ? N_("some replies were not shown") : NULL;
 cleanup:
 	rc = st == ST_OK ? 0 : cli_fail(st, why);
 	json_decref(res);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "fsio.h"
+#include "i18n.h"
 
 /* Why a keyset was refused, for a person. */
 static const char *keys_refusal(st_t st, const keyset *ks)
@@ -19,30 +20,30 @@ static const char *keys_refusal(st_t st, const keyset *ks)
 
 	switch (st) {
 	case ST_MISMATCH:
-		return "the organisation's keys are signed by ANOTHER root key "
+		return N_("the organization's keys are signed by ANOTHER root key "
 		       "than the fingerprint you have: nothing was sent. check "
-		       "the fingerprint with the organisation, by a channel you "
-		       "trust";
+		       "the fingerprint with the organization, by a channel you "
+		       "trust");
 	case ST_DECRYPT:
-		return "the organisation's keys were changed by someone else (the "
-		       "signature does not verify): nothing was sent";
+		return N_("the organization's keys were changed by someone else (the "
+		       "signature does not verify): nothing was sent");
 	case ST_EXPIRED:
 		if ((uint64_t)time(NULL) < ks->expires) {
-			return "the organisation's keys are dated in the future: "
-			       "check this computer's date and time";
+			return N_("the organization's keys are dated in the future: "
+			       "check this computer's date and time");
 		}
 		if (ks->expires < 253402300800ULL && gmtime_r(&t, &tm) != NULL)
 			strftime(day, sizeof day, "%Y-%m-%d", &tm);
-		snprintf(msg, sizeof msg, "the organisation's keys expired on %s: "
-		         "nothing was sent. ask the organisation for new ones, or "
-		         "try again later", day);
+		snprintf(msg, sizeof msg, _("the organization's keys expired on %s: "
+		         "nothing was sent. ask the organization for new ones, or "
+		         "try again later"), day);
 		return msg;
 	case ST_VERSION:
-		return "the organisation's keys are in a newer format: update "
-		       "intake-submit";
+		return N_("the organization's keys are in a newer format: update "
+		       "intake-submit");
 	default:
-		return "the organisation's keys are damaged or not a keyset: "
-		       "nothing was sent";
+		return N_("the organization's keys are damaged or not a keyset: "
+		       "nothing was sent");
 	}
 }
 
@@ -55,14 +56,14 @@ static st_t keys_keyset(const cli_opts *o, const net_cfg *cfg, keys_org *k,
 	st_t st;
 
 	if (o->fingerprint == NULL || o->no_fp_check) {
-		*why = "no root fingerprint to check the organisation's keys "
+		*why = N_("no root fingerprint to check the organization's keys "
 		       "against: give --fingerprint (as published by the "
-		       "organisation); a keyset is never used unchecked";
+		       "organization); a keyset is never used unchecked");
 		return ST_USAGE;
 	}
 	if (keyset_pin_parse(o->fingerprint, &pin) != ST_OK) {
-		*why = "the fingerprint is not written correctly: groups of "
-		       "letters and digits, or 15 words, as published";
+		*why = N_("the fingerprint is not written correctly: groups of "
+		       "letters and digits, or 15 words, as published");
 		return ST_BADDATA;
 	}
 	if (o->keyset != NULL) {
@@ -71,10 +72,10 @@ static st_t keys_keyset(const cli_opts *o, const net_cfg *cfg, keys_org *k,
 			st = ST_BADDATA;
 		if (st != ST_OK)
 			*why = st == ST_BADDATA ? keys_refusal(st, &k->ks)
-			                        : "the keyset file cannot be read";
+			                        : N_("the keyset file cannot be read");
 	} else if (cfg == NULL) {
-		*why = "without a server, give the organisation's keys with "
-		       "--keyset FILE (or a bundle with --keys FILE)";
+		*why = N_("without a server, give the organization's keys with "
+		       "--keyset FILE (or a bundle with --keys FILE)");
 		return ST_USAGE;
 	} else {
 		st = net_keyset_get(cfg, &raw, &len, why);
@@ -111,17 +112,17 @@ st_t keys_load(const cli_opts *o, const net_cfg *cfg, keys_org *k,
 const char *keys_class_text(const keys_org *k, reply_class c)
 {
 	if (!k->is_keyset)
-		return "from a key of the bundle (signature not checked: bundle mode)";
+		return _("from a key of the bundle (signature not checked: bundle mode)");
 	switch (c) {
 	case REPLY_VERIFIED:
-		return "from the organisation";
+		return _("from the organization");
 	case REPLY_VERIFIED_RETIRED:
-		return "from the organisation, through a key since retired";
+		return _("from the organization, through a key since retired");
 	case REPLY_COMPROMISED:
-		return "signed with a key reported STOLEN: it may NOT be from the "
-		       "organisation";
+		return _("signed with a key reported STOLEN: it may NOT be from the "
+		       "organization");
 	default:
-		return "NOT from the organisation (its signature does not verify)";
+		return _("NOT from the organization (its signature does not verify)");
 	}
 }
 

@@ -1,5 +1,5 @@
 /* keys.h: whose keys intake-submit seals to and believes replies from.
- * Keyset mode (the default): the organisation's keyset, fetched from the
+ * Keyset mode (the default): the organization's keyset, fetched from the
  * server (GET /v1/keyset) or read from --keyset FILE, believed only when
  * its root matches the pinned --fingerprint, its root signature verifies
  * and it has not expired; the client stores nothing. Bundle mode (--keys
@@ -21,7 +21,7 @@ typedef struct {
 	key_bundle to; /* what to seal to: exactly the keyset's officers */
 } keys_org;
 
-/* Load and check the organisation's keys (cfg NULL: no network, so a
+/* Load and check the organization's keys (cfg NULL: no network, so a
  * keyset must come from --keyset). On failure *why says what to do.
  * ST_USAGE, ST_MISMATCH (other root: refuse), ST_DECRYPT (bad signature),
  * ST_EXPIRED, ST_BADDATA, ST_NOTFOUND (the server has no keyset), and the

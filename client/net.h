@@ -12,7 +12,6 @@
 #include "status.h"
 
 #define NET_ID_LEN 32                    /* upload id: 32 lowercase hex */
-#define NET_TOR_PROXY "socks5h://127.0.0.1:9050"
 #define NET_RETRIES_DEFAULT 20
 #define NET_BODY_MAX ((size_t)64 << 20)  /* cap on a mailbox answer */
 
@@ -23,6 +22,7 @@ typedef struct {
 	const char *cacert;   /* NULL: the system's trust store */
 	const char *pin;      /* NULL or "sha256//<base64>[;sha256//...]" */
 	unsigned retries;     /* failed attempts in a row before giving up */
+	int isolate;          /* fresh random SOCKS login per operation (Tor) */
 	/* Told about each retry with a short lowercase sentence. */
 	void (*notice)(void *ctx, const char *msg);
 	void *notice_ctx;
@@ -66,7 +66,7 @@ st_t net_upload(const net_cfg *cfg, uint64_t total, net_read_fn rd,
 st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
                      char **body, size_t *len, const char **why);
 
-/* GET /v1/keyset: the organisation's keyset, unchecked (client/keys.c
+/* GET /v1/keyset: the organization's keyset, unchecked (client/keys.c
  * checks it). ST_NOTFOUND when the server has none; else as above. */
 st_t net_keyset_get(const net_cfg *cfg, uint8_t **body, size_t *len,
                     const char **why);

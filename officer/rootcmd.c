@@ -154,7 +154,7 @@ static st_t rootcmd_parse(int argc, char **argv, const char *usage,
 }
 
 /* The fingerprint in base32 (the first line, what scripts take) and in
- * the words of each list, as the organisation publishes it. */
+ * the words of each list, as the organization publishes it. */
 static void rootcmd_print_fp(const uint8_t pk[32])
 {
 	char fp[KEYSET_FP_TEXT_MAX], words[KEYSET_FP_WORDS * 24];

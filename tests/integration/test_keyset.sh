@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # test_keyset.sh: key rotation and signed replies with the real programs on
-# 127.0.0.1. An organisation with a root key and two officers; a submitter
+# 127.0.0.1. An organization with a root key and two officers; a submitter
 # who pins only the root fingerprint. The second officer leaves: the new
 # keyset drops her key and lists it as revoked (left); the same submitter
 # command then seals only to the first officer, the server refuses an
 # envelope sealed to her key alone, and her earlier reply still shows as
-# from the organisation through a retired key. A receipt holder with the
-# server cannot make a reply that shows as from the organisation; copies,
+# from the organization through a retired key. A receipt holder with the
+# server cannot make a reply that shows as from the organization; copies,
 # reordering and a withheld reply are reported; expired, foreign, altered
 # and rolled-back keysets are handled as SECURITY.md says.
 source "$(dirname "$0")/lib.sh"
@@ -18,7 +18,7 @@ chmod 600 "$T/pass"
 PW=(--passphrase-file "$T/pass")
 off() { "$OFFICER" "$@"; }
 
-# The organisation, on its air-gapped machine.
+# The organization, on its air-gapped machine.
 off root-keygen --out "$T/root" "${PW[@]}" >"$T/rootfp" 2>/dev/null
 ROOTFP=$(head -n 1 "$T/rootfp")
 ROOTWORDS=$(sed -n 2p "$T/rootfp")
@@ -67,7 +67,7 @@ expect_exit 0 "officer 2 replies (reply 1)" off reply 1 --message-file "$T/r1" -
 cp "$T"/out1/*.reply "$T/reply1.copy"
 expect_exit 0 "reply 1 pushed" off push --server "$URL" --from "$T/out1" --auth-key "$T/auth/auth.sec"
 expect_exit 0 "submitter reads reply 1" $SUBMIT replies "${SUB[@]}" --receipt-file "$T/receipt"
-check "reply 1 shown as from the organisation" grep -q "^--- reply 1 (.*), from the organisation, officer key" "$T/out"
+check "reply 1 shown as from the organization" grep -q "^--- reply 1 (.*), from the organization, officer key" "$T/out"
 
 # Officer 2 leaves.
 expect_exit 0 "keyset 2: officer 2 revoked (left)" off keyset-make --root "$T/root/root.sec" "${PW[@]}" \
@@ -120,9 +120,9 @@ cp "$T/reply1.copy" "$T/replay/$(basename "$(ls "$T"/out1/sent/*.reply | head -n
 off push --server "$URL" --from "$T/replay" --auth-key "$T/auth/auth.sec" >/dev/null 2>&1
 expect_exit 0 "replies after the revocation" $SUBMIT replies "${SUB[@]}" --receipt-file "$T/receipt"
 check "her reply 1 shown as through a retired key" \
-	grep -q "^--- reply 1 (.*), from the organisation, through a key since retired" "$T/out"
-check "replies 2, 3, 5 from the organisation" test \
-	"$(grep -c '^--- reply [235] (.*), from the organisation, officer' "$T/out")" -eq 3
+	grep -q "^--- reply 1 (.*), from the organization, through a key since retired" "$T/out"
+check "replies 2, 3, 5 from the organization" test \
+	"$(grep -c '^--- reply [235] (.*), from the organization, officer' "$T/out")" -eq 3
 check "shown in number order, the copy once" test \
 	"$(grep -o '^--- reply [0-9]' "$T/out" | tr -d -c '0-9\n' | tr '\n' ' ')" = "1 2 3 5 "
 check "withheld reply 4 reported" grep -q "reply 4 is missing" "$T/err"
@@ -131,7 +131,7 @@ check "the reordering reported" grep -q "reply 2 came after a later one" "$T/err
 
 # A receipt holder with the server: a reply that opens, names officer 1's
 # key id, but carries no valid signature; and one from an unknown key.
-printf 'Come to the station tomorrow. -- the organisation\n' >"$T/forged"
+printf 'Come to the station tomorrow. -- the organization\n' >"$T/forged"
 "$KS" forge "$T/receipt" "$T/o1/officer.pub" 6 "$T/forged" "$T/forged.bin"
 off keygen --out "$T/evil" "${PW[@]}" >/dev/null 2>&1
 "$KS" forge "$T/receipt" "$T/evil/officer.pub" 7 "$T/forged" "$T/forged2.bin"
@@ -143,8 +143,8 @@ expect_exit 0 "the server takes the forgeries" off push --server "$URL" --from "
 	--auth-key "$T/auth/auth.sec"
 expect_exit 1 "replies with forgeries: exit 1" $SUBMIT replies "${SUB[@]}" --receipt-file "$T/receipt"
 check "the forgery is not shown" bash -c "! grep -q 'station tomorrow' '$T/out'"
-check "the forgery is named as not from the organisation" \
-	grep -q "NOT from the organisation (its signature does not verify)" "$T/err"
+check "the forgery is named as not from the organization" \
+	grep -q "NOT from the organization (its signature does not verify)" "$T/err"
 check "the genuine replies still shown" test "$(grep -c '^--- reply' "$T/out")" -eq 4
 expect_exit 1 "--json marks classes" $SUBMIT replies "${SUB[@]}" --receipt-file "$T/receipt" --json
 check "json: verified-retired and warnings" python3 -c '
