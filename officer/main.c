@@ -10,6 +10,7 @@
 #include "keycmd.h"
 #include "netcmd.h"
 #include "proc.h"
+#include "rootcmd.h"
 #include "status.h"
 #include "version.h"
 
@@ -39,6 +40,18 @@ static const officer_cmd officer_cmds[] = {
 	  "create the key that signs server requests" },
 	{ "fetch", netcmd_fetch, "online", "download new submissions" },
 	{ "push", netcmd_push, "online", "post replies to their mailboxes" },
+	{ "root-keygen", rootcmd_root_keygen, "air-gapped",
+	  "create the organization's root key" },
+	{ "root-fingerprint", rootcmd_root_fingerprint, "either",
+	  "print the root fingerprint submitters pin" },
+	{ "keyset-entry", rootcmd_keyset_entry, "air-gapped",
+	  "print an officer's entry for keyset-make" },
+	{ "keyset-make", rootcmd_keyset_make, "air-gapped",
+	  "sign a keyset: officers and revoked keys" },
+	{ "keyset-show", rootcmd_keyset_show, "either",
+	  "check a keyset and list its keys" },
+	{ "keyset-push", rootcmd_keyset_push, "online",
+	  "upload a keyset to the server" },
 };
 
 static void officer_usage(FILE *f)
