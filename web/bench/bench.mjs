@@ -1,0 +1,203 @@
+// bench.mjs: the page's own sealing (web/js/seal.js, payload.js, env.js,
+// receipt.js) measured in the real browsers on one file of BENCH_WEB_MIB
+// MiB (default 256): Chromium with WebAssembly, Firefox with WebAssembly,
+// Firefox at Tor Browser's Safer level (no WebAssembly, no JIT), and
+// `intake-submit --output` on the same file. For each: the sealing rate
+// (MB = 10^6 bytes), the time to make a receipt and derive its reply key
+// and mailbox, and the tab's memory, sampled every 100 ms throughout:
+// the resident size of the tab's content process (Chromium: its renderer;
+// Firefox: the largest content process) and, in Chromium, the JavaScript
+// heap. Each figure is printed with its ratio to the target (issue 11):
+// 100 MB/s with WebAssembly, 50 MB/s at Safer, receipt < 2 s, tab < 300 MiB.
+// Usage: node bench/bench.mjs (INTAKE_BUILD names the build folder).
+import fs from 'node:fs';
+import path from 'node:path';
+import * as L from '../test/lib.mjs';
+
+const MIB = Number(process.env.BENCH_WEB_MIB || 256);
+const TARGET = { wasm: 100, safer: 50, receiptMs: 2000, tabMiB: 300 };
+const BATCH = 8 << 20;
+
+// Processes under PID, with their command lines.
+function descendants(pid) {
+	const kids = new Map();
+	for (const d of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(d))
+			continue;
+		try {
+			const st = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+			const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+			if (!kids.has(ppid))
+				kids.set(ppid, []);
+			kids.get(ppid).push(Number(d));
+		} catch { /* gone */ }
+	}
+	const out = [];
+	const todo = [pid];
+	while (todo.length) {
+		const p = todo.pop();
+		for (const k of kids.get(p) || []) {
+			let cmd = '';
+			try { cmd = fs.readFileSync(`/proc/${k}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { continue; }
+			out.push({ pid: k, cmd });
+			todo.push(k);
+		}
+	}
+	return out;
+}
+
+function rssMiB(pid) {
+	try {
+		const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+		return m ? Number(m[1]) / 1024 : 0;
+	} catch {
+		return 0;
+	}
+}
+
+// The tab's content process resident size: Chromium's renderers, Firefox's
+// content processes ("-contentproc ... tab"); the largest is the tab at work.
+function tabRss(browser) {
+	const procs = descendants(browser.process().pid).filter((p) => browser.kind === 'chromium'
+		? p.cmd.includes('--type=renderer') && !p.cmd.includes('--extension-process')
+		: p.cmd.includes('-contentproc') && / tab\s*$/.test(p.cmd));
+	return Math.max(0, ...procs.map((p) => rssMiB(p.pid)));
+}
+
+function sampler(browser, page) {
+	const m = { rss: 0, heap: 0, n: 0 };
+	let cdp = null;
+	const tick = async () => {
+		m.rss = Math.max(m.rss, tabRss(browser));
+		if (cdp) {
+			const r = await cdp.send('Runtime.getHeapUsage').catch(() => null);
+			if (r)
+				m.heap = Math.max(m.heap, r.usedSize / (1 << 20));
+		}
+		m.n++;
+	};
+	const start = async () => {
+		if (browser.kind === 'chromium')
+			cdp = await page.createCDPSession();
+		m.timer = setInterval(() => { tick(); }, 100);
+	};
+	m.stop = async () => {
+		clearInterval(m.timer);
+		await tick();
+		if (cdp)
+			await cdp.detach().catch(() => {});
+	};
+	m.start = start;
+	return m;
+}
+
+// In the page: the receipt (made and derived as on "send"), then FILE sealed
+// batch by batch to the end, the bytes only counted (no upload).
+async function measureInPage(page) {
+	return page.evaluate(async (batch) => {
+		const { lib_ready } = await import('/js/lib.js');
+		const sodium = await lib_ready();
+		const { payload_src_new } = await import('/js/payload.js');
+		const { seal_new, seal_read, seal_total_len } = await import('/js/seal.js');
+		let receiptMs = -1;
+		let reply = { pk: new Uint8Array(32), mailbox: new Uint8Array(16) };
+		try {
+			const R = await import('/js/receipt.js');
+			const t0 = performance.now();
+			const rc = await R.receipt_new();
+			reply = await R.receipt_reply(rc);
+			receiptMs = performance.now() - t0;
+		} catch (e) {
+			console.log('receipt: ' + e);
+		}
+		const file = document.getElementById('intake-bench-file').files[0];
+		const pk = sodium.crypto_box_keypair().publicKey;
+		const t1 = performance.now();
+		const src = payload_src_new('', [file], reply);
+		const s = await seal_new([pk], src);
+		const total = seal_total_len(s);
+		let off = 0;
+		while (off < total) {
+			const b = await seal_read(s, off, batch);
+			if (b.length === 0)
+				throw new Error(`no bytes at ${off}`);
+			off += b.length;
+		}
+		return { receiptMs, sealMs: performance.now() - t1, total, wasm: typeof WebAssembly !== 'undefined' };
+	}, BATCH);
+}
+
+async function pageRun(origin, file, kind, safer) {
+	const b = await L.launch(kind, { safer, width: 1280, height: 800 });
+	try {
+		const page = await b.newPage();
+		await page.goto(`${origin}/`, { waitUntil: 'load' });
+		// a file input of the bench's own, so that the page's list is not used
+		await page.evaluate(() => {
+			const i = document.createElement('input');
+			i.type = 'file';
+			i.id = 'intake-bench-file';
+			i.hidden = true;
+			document.body.append(i);
+		});
+		await (await page.$('#intake-bench-file')).uploadFile(file);
+		const mem = sampler(b, page);
+		await mem.start();
+		const before = tabRss(b);
+		const r = await L.within(900000, measureInPage(page), 'sealing in the page');
+		await mem.stop();
+		return { ...r, rss: mem.rss, heap: mem.heap, rssBefore: before, samples: mem.n };
+	} finally {
+		await L.closeBrowser(b);
+	}
+}
+
+const fmt = (x, d = 1) => Number(x).toFixed(d);
+
+async function main() {
+	if (process.env.BENCH_WEB_ORIGIN) {
+		const dir = L.tmpdir('bench-web');
+		const file = await L.randomFile(path.join(dir, 'video.mp4'), MIB << 20);
+		for (const [kind, safer] of [['chromium', false], ['firefox', false], ['firefox', true]])
+			console.log(kind, safer, await pageRun(process.env.BENCH_WEB_ORIGIN, file, kind, safer));
+		return;
+	}
+	const dir = L.tmpdir('bench-web');
+	const o = await L.officerSetup(dir);
+	const srv = await L.startServer(dir, [...L.pageServerArgs(o), '--max-size', '4G']);
+	await L.publishKeyset(o, srv);
+	const file = await L.randomFile(path.join(dir, 'video.mp4'), MIB << 20);
+	console.log(`sealing ${MIB} MiB (${fmt((MIB << 20) / 1e6)} MB) in the page served by intake-server; MB = 10^6 bytes`);
+	const rows = [];
+	for (const [name, kind, safer, target] of [
+		['chromium, WebAssembly', 'chromium', false, TARGET.wasm],
+		['firefox, WebAssembly', 'firefox', false, TARGET.wasm],
+		['firefox Safer (no wasm/JIT)', 'firefox', true, TARGET.safer],
+	]) {
+		const r = await pageRun(srv.url, file, kind, safer);
+		const rate = r.total / 1e6 / (r.sealMs / 1000);
+		rows.push({ name, rate, target, ...r });
+		console.log(`${name}: seal ${fmt(r.sealMs / 1000, 2)} s = ${fmt(rate)} MB/s (target ${target}: ${fmt(rate / target, 2)}x); ` +
+			`receipt ${fmt(r.receiptMs, 0)} ms (target < ${TARGET.receiptMs}: ${fmt(r.receiptMs / TARGET.receiptMs, 3)}x); ` +
+			`tab RSS peak ${fmt(r.rss, 0)} MiB (at start ${fmt(r.rssBefore, 0)}; target < ${TARGET.tabMiB}: ${fmt(r.rss / TARGET.tabMiB, 2)}x)` +
+			(kind === 'chromium' ? `; JS heap peak ${fmt(r.heap, 0)} MiB` : '') + `; wasm ${r.wasm ? 'on' : 'off'}; ${r.samples} samples`);
+	}
+	const env = path.join(dir, 'c.env');
+	const letter = path.join(dir, 'empty.txt');
+	fs.writeFileSync(letter, '');
+	const t0 = process.hrtime.bigint();
+	await L.sealWithClient(o, srv, env, letter, [file]);
+	const cs = Number(process.hrtime.bigint() - t0) / 1e9;
+	const size = fs.statSync(env).size;
+	console.log(`intake-submit --output: ${fmt(cs, 2)} s = ${fmt(size / 1e6 / cs)} MB/s (envelope ${size} bytes)`);
+	for (const r of rows)
+		console.log(`ratio ${r.name} / intake-submit: ${fmt(r.rate / (size / 1e6 / cs), 2)}`);
+	const fail = rows.filter((r) => r.rate < r.target || r.receiptMs >= TARGET.receiptMs || r.rss >= TARGET.tabMiB);
+	console.log(fail.length ? `targets missed: ${fail.map((r) => r.name).join('; ')}` : 'every target met');
+}
+
+main().then(() => L.stopAll(), async (e) => {
+	console.error(`bench_web: ${e.stack || e}`);
+	await L.stopAll();
+	process.exitCode = 1;
+});
