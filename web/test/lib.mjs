@@ -178,9 +178,29 @@ export async function officerSetup(dir) {
 	return o;
 }
 
-// serverArgs: what the server needs to serve the page with these keys.
+// pageServerArgs: the server's options for these keys.
 export function pageServerArgs(o) {
-	return ['--officer-key', o.authPub, '--keys', o.bundle];
+	const a = ['--officer-key', o.authPub];
+	if (o.rootFingerprint)
+		a.push('--root-fingerprint', o.rootFingerprint);
+	return a;
+}
+
+// publishKeyset: the signed keyset stored on the server, where the page
+// takes it from (GET /v1/keyset).
+export async function publishKeyset(o, srv) {
+	if (!o.keyset)
+		throw new Error('no signed keyset: intake-officer has no keyset commands yet (issue 9)');
+	await runOk(BIN.officer, ['keyset', 'push', '--server', srv.url, '--auth-key', o.authSec, o.keyset]);
+}
+
+// sealWithClient: intake-submit --output: the C client's envelope of the
+// same letter and files, to the same keys.
+export async function sealWithClient(o, srv, out, letterFile, files) {
+	const keys = o.keyset ? ['--keyset', o.keyset, '--fingerprint', o.rootFingerprint]
+		: ['--keys', o.bundle, '--fingerprint', o.fingerprint];
+	return runOk(BIN.submit, ['--no-config', ...keys, '--server', srv.url, '--output', out,
+		'-m', letterFile, ...files], { timeout: 300000 });
 }
 
 // startServer: intake-server on a free loopback port with a fresh data
