@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_web.sh: the submission page as intake-server serves it (issue 11):
+# test_page.sh: the submission page as intake-server serves it (issue 11):
 # every file of the release at its path with the security headers; no
 # other path, no other method; intake-officer check-page finds a changed,
 # missing or extra-modified file; the vendored libsodium.js matches its
