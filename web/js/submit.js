@@ -116,8 +116,9 @@ function render_all() {
 		render_progress(0);
 }
 
+// Shows the message id (null hides it).
 function compose_error(id, params) {
-	ui_text('compose-error', t(id, params));
+	ui_text('compose-error', id === null ? '' : t(id, params));
 	ui_show('compose-error', id !== null);
 }
 
@@ -202,6 +203,10 @@ async function send() {
 		else
 			st.error = ['error.internal'];
 		window.removeEventListener('beforeunload', leave_warning);
+		// Nothing arrived: a receipt for it would only mislead.
+		receipt_free(st.receipt);
+		st.receipt = null;
+		ui_show('receipt', false);
 		render_status();
 	}
 }
