@@ -89,13 +89,16 @@ export async function tus_upload(total, opts) {
 		await sleep(backoff);
 		backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
 	};
-	// Create.
-	let url = null;
-	opts.status('proof');
-	let proof = await opts.pow();
+	// Create, with proof of work when the server asks for it.
+	let url = null, proof = null, need_proof = true;
 	while (url === null) {
 		let res;
 		try {
+			if (need_proof) {
+				opts.status('proof');
+				proof = await opts.pow();
+				need_proof = false;
+			}
 			const h = { ...TUS, 'Upload-Length': String(total) };
 			if (proof)
 				h['Intake-PoW'] = proof;
@@ -108,14 +111,14 @@ export async function tus_upload(total, opts) {
 		if (res.status === 201 && loc && /^\/v1\/uploads\/[0-9a-f]{32}$/.test(loc)) {
 			url = loc;
 		} else if (res.status === 428) {
+			// The answer carries a fresh challenge; if it is unusable,
+			// ask GET /v1/pow again.
 			opts.status('proof');
-			let p = null;
 			try {
-				p = JSON.parse(res.text);
+				proof = await opts.pow_from(JSON.parse(res.text));
 			} catch (e) {
-				p = null;
+				need_proof = true;
 			}
-			proof = p ? await opts.pow_from(p) : await opts.pow();
 		} else {
 			const f = fatal_for(res);
 			if (f)
@@ -127,22 +130,21 @@ export async function tus_upload(total, opts) {
 	let offset = 0, next = null;
 	opts.status('sending');
 	while (offset < total) {
+		// A read that fails (a file changed) ends the upload: not caught.
+		const body = next !== null && next.off === offset ? await next.bytes
+			: await opts.read(offset, PIECE);
+		// Seal the following piece while this one travels.
+		const after = offset + body.length;
+		next = after < total ? { off: after, bytes: opts.read(after, PIECE) } : null;
+		if (next)
+			next.bytes.catch(() => {});
 		let res = null;
 		try {
-			const body = next !== null && next.off === offset ? await next.bytes
-				: await opts.read(offset, PIECE);
-			// Seal the following piece while this one travels.
-			const after = offset + body.length;
-			next = after < total ? { off: after, bytes: opts.read(after, PIECE) } : null;
-			if (next)
-				next.bytes.catch(() => {});
 			res = await request('PATCH', url, { ...TUS, 'Upload-Offset': String(offset),
 				'Content-Type': 'application/offset+octet-stream' }, body,
 			(sent) => opts.progress(offset, sent));
 		} catch (e) {
-			if (e instanceof TusFatal)
-				throw e;
-			res = null;
+			res = null; // a cut or a stall
 		}
 		if (res !== null && res.status === 204) {
 			const o = res.header('Upload-Offset');
