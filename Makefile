@@ -137,6 +137,21 @@ $(B)/intake-server: $(call obj,server/main.c) $(LIBSERVER) $(LIBINTAKE)
 $(B)/intake-officer: $(call obj,officer/main.c) $(LIBOFFICER) $(LIBINTAKE)
 	$(Q)$(LINK)
 
+# The page (web/): its files compiled into intake-server, its hash list
+# into intake-officer check-page and installed (web/embed.sh; web/README.md
+# says why compiled in).
+WEB_SRC := web/embed.sh web/index.html web/replies.html web/vendor/sodium.js \
+	$(wildcard web/css/*.css web/js/*.js data/words/*.txt po/web/*.po)
+$(B)/gen/web_files.c $(B)/gen/web_release.c $(B)/web/RELEASE.sha256: $(WEB_SRC)
+	@mkdir -p $(@D)
+	$(Q)sh web/embed.sh $(if $(filter %files.c,$@),files,$(if $(filter %.c,$@),release,hashes)) $@
+$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/config.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_ALL) -Iserver -Iofficer -c -o $@ $<
+$(LIBSERVER): $(B)/obj/gen/web_files.o
+$(LIBOFFICER): $(B)/obj/gen/web_release.o
+all: $(B)/web/RELEASE.sha256
+
 ALL_LIBS := $(LIBSERVER) $(LIBOFFICER) $(LIBCLIENT) $(LIBINTAKE)
 $(LIBCLIENT) $(LIBSERVER) $(LIBOFFICER): | $(B)/obj/empty.o
 
@@ -194,12 +209,14 @@ bench: deps-bench $(PROGS) $(TOOLS)
 demo: $(PROGS)
 	$(Q)bash contrib/demo.sh $(B)
 
-install: $(PROGS)
+install: $(PROGS) $(B)/web/RELEASE.sha256
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/intake-submit $(B)/intake-officer $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(B)/intake-server $(DESTDIR)$(SBINDIR)/
 	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/intake/web
+	install -m 0644 $(B)/web/RELEASE.sha256 $(DESTDIR)$(PREFIX)/share/intake/web/
 
 clean:
 	rm -rf build

@@ -9,6 +9,7 @@
 #include "jmem.h"
 #include "keycmd.h"
 #include "netcmd.h"
+#include "pagecmd.h"
 #include "proc.h"
 #include "status.h"
 
@@ -38,6 +39,8 @@ static const officer_cmd officer_cmds[] = {
 	  "create the key that signs server requests" },
 	{ "fetch", netcmd_fetch, "online", "download new submissions" },
 	{ "push", netcmd_push, "online", "post replies to their mailboxes" },
+	{ "check-page", pagecmd_check_page, "online",
+	  "compare a server's submission page with this release" },
 };
 
 static void officer_usage(FILE *f)

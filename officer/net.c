@@ -21,6 +21,7 @@ struct net {
 	char base[1024];  /* scheme://host[:port] */
 	char prefix[512]; /* path prefix before /v1, no trailing '/' */
 	uint64_t rate;
+	char proxy[NET_URL_MAX]; /* "" for a direct connection */
 };
 
 /* Where a response body goes: memory (capped) or a file (capped). */
@@ -109,6 +110,14 @@ void net_free(net *n)
 void net_set_rate(net *n, uint64_t bytes_per_sec)
 {
 	n->rate = bytes_per_sec;
+}
+
+st_t net_set_proxy(net *n, const char *url)
+{
+	if (strlen(url) >= sizeof n->proxy)
+		return ST_USAGE;
+	memcpy(n->proxy, url, strlen(url) + 1);
+	return ST_OK;
 }
 
 st_t net_escape(net *n, const char *s, char **out)
@@ -254,15 +263,16 @@ static st_t net_prepare(net *n, const char *method, const char *path,
 	    snprintf(url, sizeof url, "%s%s%s%s", n->base, full,
 	             query ? "?" : "", query ? query : "") >= (int)sizeof url)
 		return ST_USAGE;
-	st = auth_sign(n->sk, method, n->host, full, (int64_t)time(NULL), sig);
-	if (st != ST_OK)
-		return st;
 	/* Our own Host header makes the signed value the one sent. */
 	snprintf(line, sizeof line, "Host: %s", n->host);
 	st = net_header(hdrs, line);
-	snprintf(line, sizeof line, "Authorization: %s", sig);
-	if (st == ST_OK)
-		st = net_header(hdrs, line);
+	/* Without a key (check-page) the request is anonymous. */
+	if (st == ST_OK && n->sk != NULL) {
+		st = auth_sign(n->sk, method, n->host, full, (int64_t)time(NULL), sig);
+		snprintf(line, sizeof line, "Authorization: %s", sig);
+		if (st == ST_OK)
+			st = net_header(hdrs, line);
+	}
 	if (st == ST_OK)
 		st = net_header(hdrs, "Expect:");
 	if (st != ST_OK)
@@ -282,7 +292,9 @@ static st_t net_prepare(net *n, const char *method, const char *path,
 	    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE,
-	                     (curl_off_t)n->rate) != CURLE_OK)
+	                     (curl_off_t)n->rate) != CURLE_OK ||
+	    /* Only the proxy we were given: "" also ignores *_proxy. */
+	    curl_easy_setopt(h, CURLOPT_PROXY, n->proxy) != CURLE_OK)
 		return ST_INTERNAL;
 	if (strcmp(method, "GET") != 0 &&
 	    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK)

@@ -15,13 +15,17 @@
 typedef struct net net;
 
 /* A client for base URL "http[s]://host[:port][/prefix]". sk is borrowed
- * (sodium_malloc'd by the caller, alive until net_free). ST_USAGE for a
- * URL we do not accept. */
+ * (sodium_malloc'd by the caller, alive until net_free), or NULL for
+ * unsigned requests. ST_USAGE for a URL we do not accept. */
 st_t net_new(const char *url, const uint8_t *sk, net **out);
 void net_free(net *n);
 
 /* Cap the download speed (bytes per second, 0 = none). */
 void net_set_rate(net *n, uint64_t bytes_per_sec);
+
+/* Send every request through this proxy URL (socks5h://, http://...);
+ * ST_USAGE when too long. */
+st_t net_set_proxy(net *n, const char *url);
 
 /* URL-escape s for a query string; caller frees *out with free(). */
 st_t net_escape(net *n, const char *s, char **out);

@@ -22,6 +22,7 @@
 #include "fsio.h"
 #include "http.h"
 #include "reply.h"
+#include "web.h"
 
 #define HTTP_HEADERS_MAX (16 * 1024) /* all request header bytes together */
 #define HTTP_LIST_MAX 1000
@@ -674,6 +675,16 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 		return http_officer(h, c, method, url, r);
 	case RT_NONE:
 		break;
+	}
+	if (web_find(url) != NULL) {
+		const web_file *wf = web_find(url);
+
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+			return http_error_code(c, r, MHD_HTTP_METHOD_NOT_ALLOWED);
+		return http_send(c, r, MHD_HTTP_OK,
+		                 MHD_create_response_from_buffer(wf->len, (void *)wf->data,
+		                                                 MHD_RESPMEM_PERSISTENT),
+		                 wf->type, web_headers);
 	}
 	return http_error(c, r, ST_NOTFOUND);
 }
