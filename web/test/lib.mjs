@@ -494,13 +494,29 @@ export function loadCatalog(lang) {
 
 // visibleText: what a person sees: rendered text plus placeholders,
 // labels of controls, titles and alternative texts of visible elements.
+// Text an element marks as another language (lang="en" on the English
+// switch, for instance) is left out: it is meant to be read in that
+// language.
 export function visibleText(page) {
 	return page.evaluate(() => {
-		const parts = [document.title, document.body ? document.body.innerText : ''];
+		const lang = document.documentElement.lang || '';
+		const ours = (el) => {
+			const l = el.closest('[lang]');
+			return !l || l.lang === lang;
+		};
+		const shown = (el) => (el.checkVisibility ? el.checkVisibility({ visibilityProperty: true })
+			: el.offsetParent !== null);
+		const parts = [document.title];
+		const tw = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+		for (let n = tw.nextNode(); n; n = tw.nextNode()) {
+			const el = n.parentElement;
+			if (!el || !n.nodeValue.trim() || ['SCRIPT', 'STYLE', 'TEXTAREA'].includes(el.tagName))
+				continue;
+			if (shown(el) && ours(el))
+				parts.push(n.nodeValue);
+		}
 		for (const el of document.querySelectorAll('[placeholder],[aria-label],[title],img[alt],input[type=submit],input[type=button]')) {
-			const r = el.getBoundingClientRect();
-			const cs = getComputedStyle(el);
-			if ((r.width === 0 && r.height === 0) || cs.visibility === 'hidden' || cs.display === 'none')
+			if (!ours(el) || (el !== document.documentElement && !shown(el) && el.tagName !== 'NAV'))
 				continue;
 			for (const a of ['placeholder', 'aria-label', 'title', 'alt'])
 				if (el.getAttribute(a)) parts.push(el.getAttribute(a));

@@ -10,6 +10,13 @@ export const LETTER = 'Заявление.\n' +
 	'4-го числа моего сына, рядового Ивана Петрова, забрали с блокпоста под Ёлкино.\n' +
 	'С тех пор от него нет вестей. «Помогите», — всё, что он успел написать.\n';
 
+// Names that stay as they are in Russian text: programs, Tor Browser's
+// level names as its menu shows them, and the language switch's label,
+// which is bilingual on purpose so that someone stuck in the wrong
+// language finds it.
+export const PROPER_NAMES = ['Tor Browser', 'JavaScript', 'NoScript', 'Safer', 'Safest', 'Linux',
+	'intake-submit', 'Language'];
+
 // A session: one browser tab on the server at ORIGIN, watched from its
 // first request. Steps are photographed into SHOTS/TEST/ as
 // BROWSER-NN-STEP-WxH.png.
@@ -18,7 +25,7 @@ export async function session(browser, origin, { test, name, allow = [] }) {
 	const w = await L.watch(page, [origin]);
 	const en = L.loadCatalog('en');
 	const ru = L.loadCatalog('ru');
-	const s = { page, w, origin, english: [], shots: [], allow: [...allow] };
+	const s = { page, w, origin, english: [], shots: [], allow: [...PROPER_NAMES, ...allow] };
 	// step: screenshots, and English on the Russian page noted with the step
 	s.step = async (step) => {
 		s.shots.push(...await L.shoot(page, test, name, step));
