@@ -161,8 +161,10 @@ export async function sameFile(a, b) {
 
 // --- officer and server ----------------------------------------------------
 
-// officerSetup: one officer key pair (passphrase-protected), the bundle
-// the page seals to and its fingerprint, and an officer auth key pair.
+// officerSetup: one officer key pair (passphrase-protected), an officer
+// auth key pair, and the organization's keys as submitters get them: the
+// root key and a signed keyset naming the officer (the bundle and its
+// fingerprint on a build whose intake-officer has no keyset commands).
 export async function officerSetup(dir) {
 	const o = { dir, pass: path.join(dir, 'pass') };
 	fs.writeFileSync(o.pass, 'a test passphrase, not a real one\n', { mode: 0o600 });
@@ -175,6 +177,16 @@ export async function officerSetup(dir) {
 	await runOk(BIN.officer, ['auth-keygen', '--out', path.join(dir, 'auth')]);
 	o.authPub = path.join(dir, 'auth', 'auth.pub');
 	o.authSec = path.join(dir, 'auth', 'auth.sec');
+	if ((await run(BIN.officer, ['keyset-make', '--help'])).code === 0) {
+		const root = path.join(dir, 'root');
+		await runOk(BIN.officer, ['root-keygen', '--out', root, '--passphrase-file', o.pass]);
+		o.rootFingerprint = (await runOk(BIN.officer, ['root-fingerprint', path.join(root, 'root.pub')])).stdout.trim();
+		const entry = path.join(dir, 'o1.entry');
+		await runOk(BIN.officer, ['keyset-entry', '--key', o.sec, '--passphrase-file', o.pass, '--out', entry]);
+		o.keyset = path.join(dir, 'keyset');
+		await runOk(BIN.officer, ['keyset-make', '--root', path.join(root, 'root.sec'), '--out', o.keyset,
+			'--officer', entry, '--passphrase-file', o.pass]);
+	}
 	return o;
 }
 
@@ -191,7 +203,7 @@ export function pageServerArgs(o) {
 export async function publishKeyset(o, srv) {
 	if (!o.keyset)
 		throw new Error('no signed keyset: intake-officer has no keyset commands yet (issue 9)');
-	await runOk(BIN.officer, ['keyset', 'push', '--server', srv.url, '--auth-key', o.authSec, o.keyset]);
+	await runOk(BIN.officer, ['keyset-push', '--server', srv.url, '--auth-key', o.authSec, o.keyset]);
 }
 
 // sealWithClient: intake-submit --output: the C client's envelope of the

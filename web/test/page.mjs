@@ -37,16 +37,18 @@ export async function session(browser, origin, { test, name, allow = [] }) {
 	return s;
 }
 
+// shown: in the page, whether a person sees the element (checkVisibility
+// where the browser has it).
+const SHOWN = `(el) => !!el && !el.hidden && (el.checkVisibility
+	? el.checkVisibility({ visibilityProperty: true }) : el.offsetParent !== null)`;
+
 async function isShown(page, sel) {
-	return page.$eval(sel, (el) => !el.hidden && el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
-		.catch(() => false);
+	return page.evaluate(`(${SHOWN})(document.querySelector(${JSON.stringify(sel)}))`).catch(() => false);
 }
 
 async function waitShown(page, sel, timeout) {
-	await page.waitForFunction((q) => {
-		const el = document.querySelector(q);
-		return el && !el.hidden && el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden';
-	}, { timeout, polling: 100 }, sel);
+	await page.waitForFunction(`(${SHOWN})(document.querySelector(${JSON.stringify(sel)}))`,
+		{ timeout, polling: 100 });
 }
 
 async function text(page, sel) {
@@ -55,14 +57,15 @@ async function text(page, sel) {
 
 // first of several selectors to become visible; resolves its selector.
 async function firstShown(page, sels, timeout) {
-	const h = await page.waitForFunction((qs) => {
-		for (const q of qs) {
+	const h = await page.waitForFunction(`(() => {
+		const shown = ${SHOWN};
+		for (const q of ${JSON.stringify(sels)}) {
 			const el = document.querySelector(q);
-			if (el && !el.hidden && el.offsetParent !== null && el.innerText.trim() !== '')
+			if (shown(el) && el.innerText.trim() !== '')
 				return q;
 		}
 		return false;
-	}, { timeout, polling: 100 }, sels);
+	})()`, { timeout, polling: 100 });
 	return h.jsonValue();
 }
 
@@ -140,6 +143,8 @@ export async function send(s, { timeout = 30000 } = {}) {
 // the words), then the page's "done" once the upload finished.
 export async function confirm(s, typed, { timeout = 300000, onProgress } = {}) {
 	const { page } = s;
+	if (await isShown(page, '#upload-error'))
+		throw new Error(`#upload-error: ${await text(page, '#upload-error')}`);
 	await page.click('#receipt-written');
 	await waitShown(page, '#receipt-confirm', 10000);
 	await page.type('#receipt-confirm', typed);

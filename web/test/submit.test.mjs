@@ -49,7 +49,7 @@ for (const kind of ['chromium', 'firefox']) {
 				'the list shows the three files left, with their names');
 			const { receipt } = await P.send(s);
 			assert.equal(receipt.words.split(/\s+/).length, 12, 'receipt in 12 words');
-			assert.match(receipt.code.replace(/\s+/g, ''), /^[0-9A-Z]{28}$/, 'receipt as a 28-character code');
+			assert.match(receipt.code.replace(/[\s-]+/g, ''), /^[0-9A-Z]{28}$/, 'receipt as a 28-character code');
 			await P.confirm(s, receipt.words);
 
 			const off = await L.officerFetchOpen(o, srv.url, dir);
