@@ -114,6 +114,11 @@ export async function compose(s, letter, picks, { remove = [] } = {}) {
 	return fileList(s);
 }
 
+// shownText: the text of an element when a person sees it, else null.
+export async function shownText(s, sel) {
+	return (await isShown(s.page, sel)) ? text(s.page, sel) : null;
+}
+
 export function fileList(s) {
 	return s.page.$$eval('#file-list li.file', (rows) => rows.map((r) => ({
 		name: r.querySelector('.file-name').innerText.trim(),
@@ -140,14 +145,26 @@ export async function send(s, { timeout = 30000 } = {}) {
 }
 
 // confirm: the receipt written down and typed back (as TYPED, by default
-// the words), then the page's "done" once the upload finished.
-export async function confirm(s, typed, { timeout = 300000, onProgress } = {}) {
+// the words), then the page's "done" once the upload finished. With
+// WRONG, that is typed first: the page must say it does not match and
+// must not say "done".
+export async function confirm(s, typed, { timeout = 300000, onProgress, wrong } = {}) {
 	const { page } = s;
 	if (await isShown(page, '#upload-error'))
 		throw new Error(`#upload-error: ${await text(page, '#upload-error')}`);
 	await page.click('#receipt-written');
 	await waitShown(page, '#receipt-confirm', 10000);
+	if (wrong) {
+		await page.type('#receipt-confirm', wrong);
+		await page.click('#receipt-check');
+		await waitShown(page, '#receipt-mismatch', 10000);
+		await s.step('receipt-mismatch');
+		if (await isShown(page, '#done'))
+			throw new Error('"done" shown after a receipt that does not match');
+		await page.$eval('#receipt-confirm', (el) => { el.value = ''; });
+	}
 	await page.type('#receipt-confirm', typed);
+	await s.step('receipt-typed');
 	await page.click('#receipt-check');
 	const t0 = Date.now();
 	let shotProgress = false;

@@ -47,10 +47,16 @@ for (const kind of ['chromium', 'firefox']) {
 			const shown = await P.compose(s, LETTER, [[video, photo], [list, extra]], { remove: ['лишний.png'] });
 			assert.deepEqual(shown.map((f) => f.name), ['video.mp4', 'фото 1.jpg', 'список.txt'],
 				'the list shows the three files left, with their names');
+			assert.match(await P.shownText(s, '#limit') || '', /\d/, 'the size limit is shown before sending');
+			assert.ok(await P.shownText(s, '#meta-warning'), 'the warning about metadata in photos and videos is shown');
+			assert.ok(await P.shownText(s, '#close-warning'), 'the warning that closing the page loses the upload is shown');
 			const { receipt } = await P.send(s);
 			assert.equal(receipt.words.split(/\s+/).length, 12, 'receipt in 12 words');
 			assert.match(receipt.code.replace(/[\s-]+/g, ''), /^[0-9A-Z]{28}$/, 'receipt as a 28-character code');
-			await P.confirm(s, receipt.words);
+			const tUp = Date.now();
+			await P.confirm(s, receipt.words, { wrong: mistyped(receipt.words) });
+			t.diagnostic(`receipt typed back and upload done in ${((Date.now() - tUp) / 1000).toFixed(1)} s`);
+			const tOff = Date.now();
 
 			const off = await L.officerFetchOpen(o, srv.url, dir);
 			assert.equal(off.envs.length, 1, 'the officer fetches one envelope');
@@ -62,6 +68,7 @@ for (const kind of ['chromium', 'firefox']) {
 			for (const f of [video, photo, list])
 				assert.ok(await L.sameFile(f, path.join(c, 'files', path.basename(f))), `${path.basename(f)} byte-identical`);
 
+			t.diagnostic(`officer fetch, open and compare: ${((Date.now() - tOff) / 1000).toFixed(1)} s`);
 			// the same content sealed by intake-submit: the same length
 			const letterFile = path.join(dir, 'letter.txt');
 			fs.writeFileSync(letterFile, LETTER);
