@@ -61,3 +61,36 @@ for (const kind of ['chromium', 'firefox']) {
 		assert.deepEqual(left, [], 'no trace, foreign request, CSP violation or English');
 	});
 }
+
+test('chromium: the language switch shows the page in English and Ukrainian, with nothing left in Russian or English',
+	{ timeout: 90000 }, async () => {
+		const dir = L.tmpdir('langs');
+		const o = await L.officerSetup(dir);
+		const srv = await L.startServer(dir, L.pageServerArgs(o));
+		await L.publishKeyset(o, srv);
+		const b = await L.launch('chromium');
+		const s = await P.session(b, srv.url, { test: 'page', name: 'chromium-langs' });
+		await P.openSubmit(s);
+		const en = L.loadCatalog('en');
+		const uk = L.loadCatalog('uk');
+		for (const lang of ['en', 'uk']) {
+			await s.page.click(`#lang-${lang}`);
+			await s.page.waitForFunction((l) => document.documentElement.lang === l, { timeout: 10000 }, lang);
+			await L.sleep(300);
+			await s.step(`lang-${lang}`);
+			const text = await L.visibleText(s.page);
+			if (lang === 'en') {
+				// the switch's label is bilingual on purpose (see P.PROPER_NAMES)
+				const ru = (text.match(/[А-Яа-яЁё]+/g) || []).filter((w) => w !== 'Язык');
+				assert.deepEqual(ru, [], 'no Cyrillic on the English page');
+			} else {
+				assert.match(text, /[іїєґ]/i, 'Ukrainian letters on the Ukrainian page');
+				assert.deepEqual(L.englishOnPage(text, { en, ru: uk, allow: P.PROPER_NAMES }), [],
+					'no English on the Ukrainian page');
+			}
+		}
+		const left = await P.leftovers(s);
+		await L.closeBrowser(b);
+		left.push(...L.profileTraces('chromium', b.profile, srv.port).map((f) => `profile: ${f}`));
+		assert.deepEqual(left, [], 'the language choice leaves no trace');
+	});
