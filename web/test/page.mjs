@@ -168,15 +168,20 @@ export async function confirm(s, typed, { timeout = 300000, onProgress, wrong } 
 	await page.click('#receipt-check');
 	const t0 = Date.now();
 	let shotProgress = false;
+	const statuses = new Set();
 	for (;;) {
 		if (await isShown(page, '#done'))
 			break;
 		for (const bad of ['#receipt-mismatch', '#upload-error'])
 			if (await isShown(page, bad))
 				throw new Error(`${bad}: ${await text(page, bad)}`);
-		if (!shotProgress && await isShown(page, '#progress')) {
+		// the progress once, and each new status line (a cut connection
+		// and the page trying again) the first time it shows
+		const status = await text(page, '#upload-status');
+		if ((!shotProgress || (status && !statuses.has(status))) && await isShown(page, '#progress')) {
 			shotProgress = true;
-			await s.step('progress');
+			statuses.add(status);
+			await s.step(statuses.size > 1 ? 'status' : 'progress');
 		}
 		if (onProgress)
 			await onProgress(page);
