@@ -177,17 +177,39 @@ $(B)/tests/test_fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/replay.
 	$(Q)$(LINK)
 
 FUZZ_SECONDS ?= 60
-fuzz: $(B)/config.mk
+fuzz: $(B)/config.mk $(WORDS_GEN)
 	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)" >&2; exit 1; }
 	@mkdir -p build/fuzz
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 	  echo "  FUZZ    $$t ($(FUZZ_SECONDS) s)"; \
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Icommon $(PKG_CFLAGS) \
-	    tests/fuzz/fuzz_$$t.c $(COMMON_SRC) $(PKG_LIBS) -o build/fuzz/fuzz_$$t; \
+	    tests/fuzz/fuzz_$$t.c $(COMMON_SRC) $(WORDS_GEN) $(PKG_LIBS) -o build/fuzz/fuzz_$$t; \
 	  mkdir -p build/fuzz/corpus/$$t; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 3; \
 	done
+
+# The word lists (data/words/ru.txt, en.txt, FORMAT.md §4) compiled in as C string
+# arrays, so the data files stay the one copy the C code and the page share.
+# Every byte is written as \xNN; a list without exactly 2048 non-empty
+# lines (LF endings) stops the build.
+WORDS_GEN := $(B)/gen/words_data.c
+$(WORDS_GEN): data/words/ru.txt data/words/en.txt
+	@mkdir -p $(@D)
+	$(Q)for l in ru en; do \
+	  od -An -v -tx1 data/words/$$l.txt | tr -s ' \n' '\n\n' | awk -v l=$$l ' \
+	    BEGIN { printf "const char *const words_list_%s[2048] = {\n", l } \
+	    $$1 == "" { next } \
+	    $$1 == "0a" { if (!o) bad = 1; printf "\",\n"; o = 0; n++; next } \
+	    $$1 == "0d" { bad = 1 } \
+	    { if (!o) printf "\t\""; o = 1; printf "\\x%s", $$1 } \
+	    END { print "};"; if (bad || o || n != 2048) exit 1 }' \
+	  || { echo "data/words/$$l.txt: not 2048 words, one a line" >&2; exit 1; }; \
+	done > $@.tmp && mv $@.tmp $@
+$(B)/obj/gen/words_data.o: $(WORDS_GEN) $(B)/config.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+$(LIBINTAKE): $(B)/obj/gen/words_data.o
 
 # Test and benchmark helpers (tests/tools/*.c, bench/*.c): one file each.
 $(B)/tools/%: $(B)/obj/tests/tools/%.o $(LIBINTAKE)

@@ -1,6 +1,8 @@
 /* envbench.c: envelope throughput for `make bench` (issue 2). Modes:
  *   envbench raw MIB              raw ChaCha20-Poly1305 over 64 KiB chunks, one core
- *   envbench seal IN OUT PUB T    seal file IN (one attachment) to OUT, T threads
+ *   envbench seal IN OUT PUB T [S] seal file IN (one attachment) to OUT, T
+ *                                 threads, chunk suite S (1 ChaCha20-Poly1305,
+ *                                 2 AES-256-GCM; default 1)
  *   envbench open ENV KEYHEX T    open and verify ENV, discarding plaintext
  *   envbench keygen PUB           throwaway key: PUB file, secret hex on stdout
  * Each prints "MODE bytes seconds MB/s maxrss_kib". KEYHEX is a raw
@@ -59,8 +61,11 @@ static int bench_raw(unsigned mib)
 	return 0;
 }
 
-static int bench_seal(const char *in, const char *out, const char *pub, unsigned threads)
+static int bench_seal(const char *in, const char *out, const char *pub,
+                      unsigned threads, unsigned suite)
 {
+	static const char *modes[2][2] = { { "seal-n", "seal-1" },
+	                                   { "seal-gcm-n", "seal-gcm-1" } };
 	uint8_t *text = NULL;
 	size_t tlen, got;
 	key_bundle b;
@@ -79,7 +84,8 @@ static int bench_seal(const char *in, const char *out, const char *pub, unsigned
 	ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (ofd < 0 || manifest_add_file(&m, "big.bin", (uint64_t)sb.st_size, "") != ST_OK ||
 	    payload_src_new(&m, (const uint8_t *)"", &fd, &src) != ST_OK ||
-	    seal_new(&b, payload_src_stream_len(src), payload_src_read, src, threads, &s) != ST_OK)
+	    seal_new_suite(&b, suite, payload_src_stream_len(src), payload_src_read,
+	                   src, threads, &s) != ST_OK)
 		return 1;
 	for (;;) {
 		const uint8_t *p;
@@ -93,7 +99,8 @@ static int bench_seal(const char *in, const char *out, const char *pub, unsigned
 		off += got;
 	}
 	close(ofd);
-	report(threads == 1 ? "seal-1" : "seal-n", (uint64_t)sb.st_size, now() - t0);
+	report(modes[suite == ENV_SUITE_AESGCM][threads == 1], (uint64_t)sb.st_size,
+	       now() - t0);
 	seal_free(s);
 	payload_src_free(src);
 	manifest_clear(&m);
@@ -151,7 +158,10 @@ static int bench_open(const char *path, const char *keyhex, unsigned threads)
 	}
 	if (payload_parser_finish(pp) != ST_OK)
 		return 1;
-	report(threads == 1 ? "open-1" : "open-n", stream, now() - t0);
+	report(env_keys_suite(ek) == ENV_SUITE_AESGCM
+	           ? (threads == 1 ? "open-gcm-1" : "open-gcm-n")
+	           : (threads == 1 ? "open-1" : "open-n"),
+	       stream, now() - t0);
 	payload_parser_free(pp);
 	env_keys_free(ek);
 	key_secret_free(k);
@@ -180,12 +190,14 @@ int main(int argc, char **argv)
 		return 1;
 	if (argc == 3 && strcmp(argv[1], "raw") == 0)
 		return bench_raw((unsigned)strtoul(argv[2], NULL, 10));
-	if (argc == 6 && strcmp(argv[1], "seal") == 0)
-		return bench_seal(argv[2], argv[3], argv[4], (unsigned)strtoul(argv[5], NULL, 10));
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "seal") == 0)
+		return bench_seal(argv[2], argv[3], argv[4], (unsigned)strtoul(argv[5], NULL, 10),
+		                  argc == 7 ? (unsigned)strtoul(argv[6], NULL, 10)
+		                            : ENV_SUITE_CHACHA);
 	if (argc == 5 && strcmp(argv[1], "open") == 0)
 		return bench_open(argv[2], argv[3], (unsigned)strtoul(argv[4], NULL, 10));
 	if (argc == 3 && strcmp(argv[1], "keygen") == 0)
 		return bench_keygen(argv[2]);
-	fprintf(stderr, "usage: envbench keygen PUB | raw MIB | seal IN OUT PUB THREADS | open ENV KEYHEX THREADS\n");
+	fprintf(stderr, "usage: envbench keygen PUB | raw MIB | seal IN OUT PUB THREADS [SUITE] | open ENV KEYHEX THREADS\n");
 	return 64;
 }

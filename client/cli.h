@@ -1,15 +1,104 @@
-/* cli.h: intake-submit's commands (submit, upload, replies), each with
- * its own options, help text and flow. Arguments come from the person at
- * the keyboard; the receipt code is never accepted in argv. */
+/* cli.h: what intake-submit's commands share: the options a command may
+ * be told, their parsing, the configuration file, the network, key bundle
+ * and receipt set-up, and how messages reach the person. Arguments come
+ * from the person at the keyboard; the receipt code is never accepted in
+ * argv. The commands themselves are in cmd_*.c (see cmd.h). */
 #ifndef INTAKE_CLIENT_CLI_H
 #define INTAKE_CLIENT_CLI_H
 
-/* Each returns the process exit code (sysexits via st_exit_code; 1 when
- * the submitter cancels or a fingerprint does not match). argv[0] is the
- * command's name. */
-int cli_submit(int argc, char **argv);
-int cli_upload(int argc, char **argv);
-int cli_replies(int argc, char **argv);
+#include <getopt.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "key.h"
+#include "net.h"
+#include "receipt.h"
+#include "status.h"
+
+enum {
+	OPT_NO_FP = 256,
+	OPT_FORCE,
+	OPT_RECEIPT,
+	OPT_RECEIPT_FILE,
+	OPT_TOR,
+	OPT_PROXY,
+	OPT_CACERT,
+	OPT_PIN,
+	OPT_JSON,
+	OPT_RETRIES,
+	OPT_DATE,
+	OPT_NO_CONFIG,
+};
+
+/* Everything a command may be told; strings borrow from argv or from
+ * the loaded configuration. */
+typedef struct {
+	const char *config;
+	int no_config;
+	const char *server;
+	const char *keys;
+	const char *fingerprint;
+	const char *proxy;
+	const char *cacert;
+	const char *pin;
+	int tor;
+	int no_fp_check;
+	const char *message_file;
+	const char *output;
+	int force;
+	int receipt_prompt;
+	const char *receipt_file;
+	int quiet;
+	int json;
+	int date;
+	unsigned threads;
+	unsigned retries;
+	char **args;
+	int nargs;
+	conf conf;
+	char *conf_path;
+	char *default_keys;
+} cli_opts;
+
+/* "intake-submit: " and the message on stderr. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print why (or the status's message) and return the exit code. */
+int cli_fail(st_t st, const char *why);
+
+/* Progress chatter on stderr, unless --quiet. */
+void cli_say(const cli_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* net_cfg's notice callback: one line over the progress bar. */
+void cli_notice(void *ctx, const char *msg);
+
+/* A net_progress_fn drawing into a ui_progress. */
+void cli_progress(void *ctx, uint64_t done);
+
+void cli_opts_init(cli_opts *o);
+void cli_opts_release(cli_opts *o);
+
+/* getopt_long over one command's table; ST_USAGE with *why, or ST_OK
+ * with *help set for --help. */
+st_t cli_parse(cli_opts *o, int argc, char **argv, const char *shortopts,
+               const struct option *longopts, int *help, const char **why);
+
+/* Load the configuration (the named one must exist; the default one may
+ * not) and fill in what the command line left open. */
+st_t cli_config(cli_opts *o, const char **why);
+
+/* Server and proxy settings, checked against the URL rules. */
+st_t cli_network(cli_opts *o, net_cfg *cfg, const char **why);
+
+/* The organisation's keys, checked against the expected fingerprint
+ * before anything leaves this machine. */
+st_t cli_bundle(const cli_opts *o, key_bundle *b, const char **why);
+
+/* The receipt: a new one (fresh and none given), or the one the
+ * submitter already has (from a file or typed on the terminal, never from
+ * argv). *r is the caller's to receipt_free. */
+st_t cli_receipt(const cli_opts *o, int fresh, receipt **r, const char **why);
 
 /* The overview printed by "intake-submit help". */
 void cli_usage(void);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "jmem.h"
 #include "net.h"
 #include "proc.h"
@@ -22,15 +23,15 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{ "submit", cli_submit },
-	{ "upload", cli_upload },
-	{ "replies", cli_replies },
+	{ "submit", cmd_submit },
+	{ "upload", cmd_upload },
+	{ "replies", cmd_replies },
 	{ "help", cmd_help },
 };
 
 int main(int argc, char **argv)
 {
-	int (*run)(int, char **) = cli_submit;
+	int (*run)(int, char **) = cmd_submit;
 	size_t i;
 	int rc;
 	st_t st;

@@ -1,10 +1,14 @@
 /* env.c: sealing and opening envelopes (format in docs/FORMAT.md).
  * env_inspect and env_open_header parse attacker-supplied headers: every
- * length is checked against the bytes present before it is used. */
+ * length is checked against the bytes present before it is used. Suite 2
+ * chunks go through libcrypto's EVP AES-256-GCM, which runs on every CPU
+ * (AES-NI or vector-permute code where there is one); libsodium's AES-GCM
+ * needs AES-NI. */
 #include "env.h"
 #include "enc.h"
 #include "pad.h"
 
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -13,9 +17,12 @@
 
 #define OFF_VERSION 6
 #define OFF_NRECIP 7
-#define OFF_STREAM_LEN 8
-#define OFF_NONCE 16
-#define OFF_EPK 32
+#define OFF_SUITE 8
+#define OFF_RESERVED 9
+#define RESERVED_LEN 7
+#define OFF_STREAM_LEN 16
+#define OFF_NONCE 24
+#define OFF_EPK 40
 #define WRAPPED_LEN (32 + crypto_aead_chacha20poly1305_ietf_ABYTES)
 
 struct env_keys {
@@ -24,11 +31,19 @@ struct env_keys {
 	uint64_t stream_len;
 	uint64_t nchunks;
 	size_t header_len;
+	unsigned suite;
 };
 
 static const uint8_t personal_wrap[16] = "intake-wrap-v1";
 static const uint8_t personal_hmac[16] = "intake-hmac-v1";
-static const uint8_t personal_payload[16] = "intake-payload1";
+/* One payload key per suite: the same file key never keys two AEADs. */
+static const uint8_t personal_payload[2][16] = { "intake-payload1",
+                                                 "intake-payload2" };
+
+static int suite_known(unsigned suite)
+{
+	return suite == ENV_SUITE_CHACHA || suite == ENV_SUITE_AESGCM;
+}
 
 size_t env_header_len(unsigned nrecip)
 {
@@ -51,10 +66,16 @@ st_t env_inspect(const uint8_t *buf, size_t len, env_info *info)
 	memset(info, 0, sizeof *info);
 	if (len < ENV_FIXED_LEN || memcmp(buf, ENV_MAGIC, ENV_MAGIC_LEN) != 0)
 		return ST_BADDATA;
-	if (buf[OFF_VERSION] != ENV_VERSION)
+	if (buf[OFF_VERSION] != ENV_VERSION || !suite_known(buf[OFF_SUITE]))
 		return ST_VERSION;
+	/* Reserved bytes are zero, so a later meaning cannot be mistaken
+	 * for this one. */
+	for (unsigned i = 0; i < RESERVED_LEN; i++)
+		if (buf[OFF_RESERVED + i] != 0)
+			return ST_BADDATA;
 	info->version = buf[OFF_VERSION];
 	info->nrecip = buf[OFF_NRECIP];
+	info->suite = buf[OFF_SUITE];
 	info->stream_len = enc_get_u64le(buf + OFF_STREAM_LEN);
 	if (info->nrecip < 1 || info->nrecip > ENV_MAX_RECIPIENTS)
 		return ST_BADDATA;
@@ -113,25 +134,26 @@ static void derive(env_keys *k, const uint8_t *file_key, const uint8_t *hdr,
 	crypto_generichash_blake2b_salt_personal(k->payload_key,
 	                                         sizeof k->payload_key, NULL, 0,
 	                                         file_key, 32, hdr + OFF_NONCE,
-	                                         personal_payload);
+	                                         personal_payload[k->suite - 1]);
 	crypto_generichash_blake2b(k->mac, sizeof k->mac, hdr, maclen_off,
 	                           mac_key, sizeof mac_key);
 	sodium_memzero(mac_key, sizeof mac_key);
 }
 
-static env_keys *keys_new(uint64_t stream_len, unsigned nrecip)
+static env_keys *keys_new(uint64_t stream_len, unsigned nrecip, unsigned suite)
 {
 	env_keys *k = sodium_malloc(sizeof *k);
 
 	if (k == NULL)
 		return NULL;
+	k->suite = suite;
 	k->stream_len = stream_len;
 	k->nchunks = env_nchunks(stream_len);
 	k->header_len = env_header_len(nrecip);
 	return k;
 }
 
-st_t env_seal_begin(const key_bundle *to, uint64_t stream_len,
+st_t env_seal_begin(const key_bundle *to, unsigned suite, uint64_t stream_len,
                     uint8_t *header, size_t cap, env_keys **out)
 {
 	static const uint8_t zero_nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
@@ -141,7 +163,7 @@ st_t env_seal_begin(const key_bundle *to, uint64_t stream_len,
 	size_t hlen;
 	st_t ret = ST_OK;
 
-	if (to->n < 1 || to->n > ENV_MAX_RECIPIENTS)
+	if (to->n < 1 || to->n > ENV_MAX_RECIPIENTS || !suite_known(suite))
 		return ST_BADDATA;
 	if (stream_len < PAD_MIN_STREAM || stream_len > ENV_MAX_STREAM ||
 	    pad_padme(stream_len) != stream_len)
@@ -149,12 +171,14 @@ st_t env_seal_begin(const key_bundle *to, uint64_t stream_len,
 	hlen = env_header_len((unsigned)to->n);
 	if (cap < hlen)
 		return ST_TOOBIG;
-	k = keys_new(stream_len, (unsigned)to->n);
+	k = keys_new(stream_len, (unsigned)to->n, suite);
 	if (k == NULL)
 		return ST_NOMEM;
 	memcpy(header, ENV_MAGIC, ENV_MAGIC_LEN);
 	header[OFF_VERSION] = ENV_VERSION;
 	header[OFF_NRECIP] = (uint8_t)to->n;
+	header[OFF_SUITE] = (uint8_t)suite;
+	memset(header + OFF_RESERVED, 0, RESERVED_LEN);
 	enc_put_u64le(header + OFF_STREAM_LEN, stream_len);
 	randombytes_buf(header + OFF_NONCE, ENV_NONCE_LEN);
 	crypto_box_keypair(header + OFF_EPK, esk);
@@ -163,6 +187,13 @@ st_t env_seal_begin(const key_bundle *to, uint64_t stream_len,
 		uint8_t *st = header + ENV_FIXED_LEN + i * ENV_STANZA_LEN;
 
 		key_id(to->pk[i], st);
+		/* Writers give each stanza its own key id (FORMAT.md 2.1). */
+		for (size_t j = 0; j < i; j++)
+			if (memcmp(header + ENV_FIXED_LEN + j * ENV_STANZA_LEN, st,
+			           KEY_ID_LEN) == 0) {
+				ret = ST_BADDATA;
+				goto cleanup;
+			}
 		ret = wrap_key(wk, esk, to->pk[i], header + OFF_EPK, to->pk[i]);
 		if (ret != ST_OK) {
 			ret = ST_BADDATA; /* a low-order recipient key */
@@ -222,7 +253,7 @@ st_t env_open_header(const uint8_t *buf, size_t len, const key_secret *sec,
 		ret = ST_DECRYPT;
 		goto cleanup;
 	}
-	k = keys_new(info.stream_len, info.nrecip);
+	k = keys_new(info.stream_len, info.nrecip, info.suite);
 	if (k == NULL) {
 		ret = ST_NOMEM;
 		goto cleanup;
@@ -254,6 +285,11 @@ void env_keys_free(env_keys *k)
 uint64_t env_keys_stream_len(const env_keys *k)
 {
 	return k->stream_len;
+}
+
+unsigned env_keys_suite(const env_keys *k)
+{
+	return k->suite;
 }
 
 uint64_t env_keys_nchunks(const env_keys *k)
@@ -293,29 +329,71 @@ typedef struct {
 	st_t ret;
 } chunk_job;
 
+/* AES-256-GCM of one chunk in place, c already keyed: the tag goes to
+ * (or is read from) the 16 bytes after the text. 1 on success. */
+static int gcm_chunk(EVP_CIPHER_CTX *c, int seal, uint8_t *slot, size_t plen,
+                     const uint8_t nonce[12], const uint8_t *ad)
+{
+	uint8_t *tag = slot + plen;
+	int n;
+
+	if (EVP_CipherInit_ex(c, NULL, NULL, NULL, nonce, seal) != 1 ||
+	    EVP_CipherUpdate(c, NULL, &n, ad, ENV_MAC_LEN) != 1 ||
+	    EVP_CipherUpdate(c, slot, &n, slot, (int)plen) != 1)
+		return 0;
+	if (!seal && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, ENV_TAG, tag) != 1)
+		return 0;
+	/* GCM's final step writes no bytes; for opening it checks the tag. */
+	if (EVP_CipherFinal_ex(c, tag, &n) != 1)
+		return 0;
+	return !seal || EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, ENV_TAG, tag) == 1;
+}
+
+static int chacha_chunk(const env_keys *k, int seal, uint8_t *slot,
+                        size_t plen, const uint8_t nonce[12])
+{
+	if (seal)
+		return crypto_aead_chacha20poly1305_ietf_encrypt_detached(
+		           slot, slot + plen, NULL, slot, plen, k->mac, ENV_MAC_LEN,
+		           NULL, nonce, k->payload_key) == 0;
+	return crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+	           slot, NULL, slot, plen, slot + plen, k->mac, ENV_MAC_LEN,
+	           nonce, k->payload_key) == 0;
+}
+
 static void *chunk_work(void *arg)
 {
 	chunk_job *j = arg;
+	EVP_CIPHER_CTX *gcm = NULL;
 
 	j->ret = ST_OK;
+	if (j->k->suite == ENV_SUITE_AESGCM) {
+		/* One key schedule per job; each chunk only sets its IV. */
+		gcm = EVP_CIPHER_CTX_new();
+		if (gcm == NULL ||
+		    EVP_CipherInit_ex(gcm, EVP_aes_256_gcm(), NULL,
+		                      j->k->payload_key, NULL, j->seal) != 1) {
+			j->ret = ST_NOMEM;
+			goto cleanup;
+		}
+	}
 	for (size_t s = j->from; s < j->to; s++) {
 		uint64_t idx = j->first + s;
 		size_t plen = env_chunk_plain_len(j->k, idx);
 		uint8_t *slot = j->buf + s * ENV_SLOT;
 		uint8_t nonce[12];
+		int ok;
 
 		chunk_nonce(nonce, j->k, idx);
-		if (j->seal) {
-			crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-			    slot, slot + plen, NULL, slot, plen, j->k->mac,
-			    ENV_MAC_LEN, NULL, nonce, j->k->payload_key);
-		} else if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-		               slot, NULL, slot, plen, slot + plen, j->k->mac,
-		               ENV_MAC_LEN, nonce, j->k->payload_key) != 0) {
-			j->ret = ST_DECRYPT;
+		ok = gcm != NULL ? gcm_chunk(gcm, j->seal, slot, plen, nonce, j->k->mac)
+		                 : chacha_chunk(j->k, j->seal, slot, plen, nonce);
+		if (!ok) {
+			j->ret = j->seal ? ST_INTERNAL : ST_DECRYPT;
 			break;
 		}
 	}
+cleanup:
+	EVP_CIPHER_CTX_free(gcm); /* cleanses the key schedule */
 	return NULL;
 }
 

@@ -13,8 +13,12 @@
 #define SECFILE_VERSION 1
 #define SECFILE_ALG_ARGON2ID13 1
 #define SECFILE_AD_LEN 64
-/* Bounds on the cost a key file may ask for, so a hostile file cannot
- * make us allocate gigabytes or spin for hours. */
+/* Bounds on the cost a key file may ask for: the upper ones so a hostile
+ * file cannot make us allocate gigabytes or spin for hours, the lower ones
+ * so a file re-sealed (or swapped) with a cheap KDF cannot make a
+ * passphrase quick to guess. Writers use KEY_KDF_*. */
+#define SECFILE_MIN_OPS 3ULL
+#define SECFILE_MIN_MEM (64ULL * 1024 * 1024)
 #define SECFILE_MAX_OPS 64ULL
 #define SECFILE_MAX_MEM (4ULL * 1024 * 1024 * 1024)
 
@@ -116,9 +120,8 @@ st_t key_bundle_parse(const char *text, size_t len, key_bundle *b)
 		/* A NUL inside the file is never part of a valid key set. */
 		if (memchr(line, '\0', llen) != NULL)
 			return ST_BADDATA;
-		if (llen == 0 || line[0] == '#' ||
-		    (llen == 1 && line[0] == '\r'))
-			continue;
+		/* The header, when there is one, is the file's very first
+		 * line (FORMAT.md 1.2); anywhere else it is a bad line. */
 		if (first && llen >= strlen(KEY_BUNDLE_HEADER) &&
 		    strncmp(line, KEY_BUNDLE_HEADER, strlen(KEY_BUNDLE_HEADER)) == 0 &&
 		    (llen == strlen(KEY_BUNDLE_HEADER) ||
@@ -127,6 +130,9 @@ st_t key_bundle_parse(const char *text, size_t len, key_bundle *b)
 			continue;
 		}
 		first = 0;
+		if (llen == 0 || line[0] == '#' ||
+		    (llen == 1 && line[0] == '\r'))
+			continue;
 		ret = parse_key_line(line, llen, b);
 		if (ret != ST_OK)
 			return ret;
@@ -228,6 +234,11 @@ st_t key_secret_seal(const key_secret *k, const char *pass, size_t passlen,
 	uint8_t *key = NULL;
 	st_t ret;
 
+	/* A passphrase is a line as typed: its terminator is never part of
+	 * it, so one holding CR, LF or NUL could never be typed again. */
+	if (passlen == 0 || memchr(pass, '\n', passlen) != NULL ||
+	    memchr(pass, '\r', passlen) != NULL || memchr(pass, '\0', passlen) != NULL)
+		return ST_BADDATA;
 	memset(out, 0, KEY_SECFILE_LEN);
 	memcpy(out, SECFILE_MAGIC, 8);
 	out[8] = SECFILE_VERSION;
@@ -266,8 +277,8 @@ st_t key_secret_open(const uint8_t *file, size_t len, const char *pass,
 		return ST_BADDATA;
 	ops = enc_get_u32le(file + 12);
 	mem = enc_get_u64le(file + 16);
-	if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > SECFILE_MAX_OPS ||
-	    mem < crypto_pwhash_MEMLIMIT_MIN || mem > SECFILE_MAX_MEM)
+	if (ops < SECFILE_MIN_OPS || ops > SECFILE_MAX_OPS ||
+	    mem < SECFILE_MIN_MEM || mem > SECFILE_MAX_MEM)
 		return ST_BADDATA;
 	ret = secfile_kdf(pass, passlen, file + 24, ops, mem, &key);
 	if (ret != ST_OK)

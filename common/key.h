@@ -45,8 +45,8 @@ st_t key_pub_format(const uint8_t pk[KEY_PUB_LEN], char *out, size_t cap);
 
 /* Parse a public key file or a bundle file (both are "key sets"): lines of
  * KEY_PUB_PREFIX + base64, '#' comments and blank lines; an optional
- * KEY_BUNDLE_HEADER first line. 1..KEY_BUNDLE_MAX distinct keys.
- * ST_BADDATA, ST_TOOBIG. */
+ * KEY_BUNDLE_HEADER as the file's first line (elsewhere it is a bad line).
+ * 1..KEY_BUNDLE_MAX distinct keys. ST_BADDATA, ST_TOOBIG. */
 st_t key_bundle_parse(const char *text, size_t len, key_bundle *b);
 
 /* Add a key; ST_TOOBIG when full, ST_CONFLICT on a duplicate. */
@@ -71,13 +71,16 @@ int key_bundle_find(const key_bundle *b, const uint8_t pk[KEY_PUB_LEN]);
 #define KEY_KDF_OPSLIMIT 3ULL
 #define KEY_KDF_MEMLIMIT (256ULL * 1024 * 1024)
 
-/* Seal a secret key under a passphrase into out[KEY_SECFILE_LEN]. */
+/* Seal a secret key under a passphrase into out[KEY_SECFILE_LEN]. The
+ * passphrase is the bytes as typed (docs/FORMAT.md 1.4): ST_BADDATA when
+ * empty or holding CR, LF or NUL. */
 st_t key_secret_seal(const key_secret *k, const char *pass, size_t passlen,
                      uint8_t out[KEY_SECFILE_LEN]);
 
 /* Open a secret key file. ST_DECRYPT for a wrong passphrase or a tampered
- * file (no detail), ST_BADDATA/ST_VERSION for a malformed one. On success
- * *out is sodium_malloc'd; the derived key is wiped. */
+ * file (no detail), ST_BADDATA/ST_VERSION for a malformed one, including
+ * KDF costs outside ops 3..64, memory 64 MiB..4 GiB (checked before any
+ * work). On success *out is sodium_malloc'd; the derived key is wiped. */
 st_t key_secret_open(const uint8_t *file, size_t len, const char *pass,
                      size_t passlen, key_secret **out);
 

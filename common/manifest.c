@@ -115,42 +115,51 @@ void manifest_safe_name(const char *in, size_t inlen,
 		memcpy(out, "file", 5);
 }
 
-static int valid_type(const char *t)
+/* One RFC 6838 restricted-name of n bytes: a letter or digit, then
+ * letters, digits and !#$&-^_.+ */
+static int valid_type_name(const char *t, size_t n)
 {
-	size_t n = strlen(t), slash = 0;
-
-	if (n > MANIFEST_TYPE_MAX)
+	if (n == 0 || !((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= 'A' && t[0] <= 'Z') ||
+	                (t[0] >= '0' && t[0] <= '9')))
 		return 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 1; i < n; i++) {
 		char c = t[i];
 
-		if (c == '/') {
-			slash++;
-			continue;
-		}
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || strchr("!#$&^_.+-", c)))
-			return 0;
-	}
-	return n == 0 || slash == 1;
-}
-
-/* "YYYY-MM" or "YYYY-MM-DD", digits only where digits belong. */
-static int valid_date(const char *d)
-{
-	size_t n = strlen(d);
-
-	if (n == 0)
-		return 1;
-	if (n != 7 && n != 10)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		int dash = (i == 4 || i == 7);
-
-		if (dash ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
+		      (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$&-^_.+", c))))
 			return 0;
 	}
 	return 1;
+}
+
+/* "" (unknown) or type "/" subtype, both non-empty, no parameters. */
+static int valid_type(const char *t)
+{
+	size_t n = strlen(t);
+	const char *slash = memchr(t, '/', n);
+
+	if (n == 0)
+		return 1;
+	if (n > MANIFEST_TYPE_MAX || slash == NULL)
+		return 0;
+	return valid_type_name(t, (size_t)(slash - t)) &&
+	       valid_type_name(slash + 1, n - (size_t)(slash - t) - 1);
+}
+
+/* Exactly "YYYY-MM", year 2000..9999, month 01..12: a coarse month is all
+ * a submission says about when it was made (a day would say more). */
+static int valid_date(const char *d)
+{
+	int year, month;
+
+	if (strlen(d) != 7 || d[4] != '-')
+		return 0;
+	for (size_t i = 0; i < 7; i++)
+		if (i != 4 && (d[i] < '0' || d[i] > '9'))
+			return 0;
+	year = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	month = (d[5] - '0') * 10 + (d[6] - '0');
+	return year >= 2000 && month >= 1 && month <= 12;
 }
 
 st_t manifest_add_file(manifest *m, const char *name, uint64_t size,
@@ -187,7 +196,8 @@ st_t manifest_encode(const manifest *m, char **json, size_t *len)
 	st_t ret = ST_NOMEM;
 	char *s = NULL;
 
-	if (m->text_size > (uint64_t)MANIFEST_MAX_SIZE || !valid_date(m->date))
+	if (m->text_size > (uint64_t)MANIFEST_MAX_SIZE ||
+	    (m->date[0] != '\0' && !valid_date(m->date)))
 		return ST_BADDATA;
 	root = json_object();
 	files = json_array();
@@ -257,6 +267,13 @@ static st_t decode_reply(json_t *r, manifest *m)
 	if (!json_is_object(r) || !json_is_string(pk) || !json_is_string(mb) ||
 	    json_string_length(mb) != 32)
 		return ST_BADDATA;
+	/* One spelling per mailbox: lowercase, as the server's paths are. */
+	for (size_t i = 0; i < 32; i++) {
+		char c = json_string_value(mb)[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return ST_BADDATA;
+	}
 	if (enc_b64_decode(m->reply_pk, sizeof m->reply_pk, json_string_value(pk),
 	                   json_string_length(pk)) != ST_OK)
 		return ST_BADDATA;
@@ -265,6 +282,30 @@ static st_t decode_reply(json_t *r, manifest *m)
 		return ST_BADDATA;
 	m->has_reply = 1;
 	return ST_OK;
+}
+
+/* Deeper than MANIFEST_MAX_DEPTH (the root object is level 1)? Unknown
+ * members are ignored, but not without bound. */
+static int too_deep(json_t *v, int depth)
+{
+	const char *key;
+	json_t *e;
+	size_t i;
+
+	if (!json_is_object(v) && !json_is_array(v))
+		return 0;
+	if (depth > MANIFEST_MAX_DEPTH)
+		return 1;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			if (too_deep(e, depth + 1))
+				return 1;
+		return 0;
+	}
+	json_object_foreach(v, key, e)
+		if (too_deep(e, depth + 1))
+			return 1;
+	return 0;
 }
 
 st_t manifest_decode(const char *json, size_t len, manifest *m)
@@ -276,10 +317,10 @@ st_t manifest_decode(const char *json, size_t len, manifest *m)
 	memset(m, 0, sizeof *m);
 	if (len > MANIFEST_MAX_LEN)
 		return ST_TOOBIG;
-	/* NULs are allowed in strings so that names carrying them reach the
-	 * sanitizer instead of failing the whole submission. */
-	root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
-	if (!json_is_object(root))
+	/* Without JSON_ALLOW_NUL a \u0000 in any string is refused: no writer
+	 * sends one (names are sanitized first), and C strings would cut it. */
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(root) || too_deep(root, 1))
 		goto cleanup;
 	v = json_object_get(root, "v");
 	if (!json_is_integer(v)) {
@@ -303,15 +344,11 @@ st_t manifest_decode(const char *json, size_t len, manifest *m)
 		st_t r;
 
 		if (!json_is_object(f) || !json_is_string(name) ||
-		    !get_size(f, "size", &size) || (type && !json_is_string(type)))
+		    !get_size(f, "size", &size) || !json_is_string(type))
 			goto cleanup;
 		manifest_safe_name(json_string_value(name), json_string_length(name),
 		                   safe);
-		r = manifest_add_file(m, safe, size, type ? json_string_value(type) : "");
-		/* A type with an embedded NUL would be cut short: refuse it. */
-		if (r == ST_OK && type &&
-		    strlen(json_string_value(type)) != json_string_length(type))
-			r = ST_BADDATA;
+		r = manifest_add_file(m, safe, size, json_string_value(type));
 		if (r != ST_OK) {
 			ret = r == ST_NOMEM ? r : ST_BADDATA;
 			goto cleanup;
@@ -323,7 +360,6 @@ st_t manifest_decode(const char *json, size_t len, manifest *m)
 	v = json_object_get(root, "date");
 	if (v != NULL) {
 		if (!json_is_string(v) || json_string_length(v) >= MANIFEST_DATE_MAX ||
-		    strlen(json_string_value(v)) != json_string_length(v) ||
 		    !valid_date(json_string_value(v)))
 			goto cleanup;
 		memcpy(m->date, json_string_value(v), json_string_length(v) + 1);

@@ -15,6 +15,7 @@
 #define MANIFEST_NAME_MAX 120          /* bytes of UTF-8 */
 #define MANIFEST_TYPE_MAX 100
 #define MANIFEST_DATE_MAX 16
+#define MANIFEST_MAX_DEPTH 3           /* root, "files", a file object */
 
 typedef struct {
 	char *name;   /* safe: see manifest_safe_name */
@@ -29,22 +30,30 @@ typedef struct {
 	int has_reply;           /* reply_pk and mailbox are set */
 	uint8_t reply_pk[32];    /* submitter's reply key (receipt.h) */
 	uint8_t mailbox[16];     /* where the officer posts replies */
-	char date[MANIFEST_DATE_MAX]; /* "YYYY-MM" or "" */
+	char date[MANIFEST_DATE_MAX]; /* "YYYY-MM" (2000-01..9999-12) or "" */
 } manifest;
 
 /* Sum of text and attachment sizes; ST_TOOBIG on overflow. */
 st_t manifest_content_len(const manifest *m, uint64_t *len);
 
-/* Add an attachment (name is sanitized, type checked). */
+/* Add an attachment (name is sanitized; type is "" or an RFC 6838
+ * type/subtype of at most MANIFEST_TYPE_MAX bytes, else ST_BADDATA). */
 st_t manifest_add_file(manifest *m, const char *name, uint64_t size,
                        const char *type);
 
-/* Compact JSON, allocated by jansson: free with jmem_free (jmem.h). */
+/* Compact JSON, allocated by jansson: free with jmem_free (jmem.h).
+ * The exact bytes are specified (docs/FORMAT.md 3.1): members in the
+ * order v, text_size, files (name, size, type), reply (pk, mailbox),
+ * date; non-ASCII escaped. ST_BADDATA for a date that is not "" or
+ * YYYY-MM. */
 st_t manifest_encode(const manifest *m, char **json, size_t *len);
 
-/* Parse and validate: ST_BADDATA on anything off, including unknown
- * fields' wrong types, sizes over 2^53 and more than MANIFEST_MAX_FILES.
- * Names are re-sanitized, never trusted. */
+/* Parse and validate (docs/FORMAT.md 3.1): ST_VERSION when v is an
+ * integer other than 1; ST_BADDATA on anything else off: a missing
+ * v/text_size/files or file name/size/type, wrong types, sizes over 2^53,
+ * more than MANIFEST_MAX_FILES, a \u0000 in any string, nesting deeper
+ * than MANIFEST_MAX_DEPTH, duplicate keys, a bad type, date or reply.
+ * Unknown members are ignored. Names are re-sanitized, never trusted. */
 st_t manifest_decode(const char *json, size_t len, manifest *m);
 
 /* Free what the manifest owns and zero it. */

@@ -183,15 +183,20 @@ static st_t close_parts(payload_parser *p)
 
 static st_t start_parts(payload_parser *p)
 {
-	uint64_t content;
+	uint64_t content, padded;
 	st_t ret;
 
 	ret = manifest_decode(p->json, p->jlen, &p->m);
 	if (ret != ST_OK)
-		return ret == ST_NOMEM ? ret : ST_BADDATA;
-	/* Every declared byte must fit in what is left of the stream. */
+		return ret == ST_NOMEM || ret == ST_VERSION ? ret : ST_BADDATA;
+	/* Every declared byte must fit in what is left of the stream, and
+	 * the stream must be exactly as long as the padding rule makes it
+	 * for that content: a longer one would let a modified client signal
+	 * through its size class. */
 	if (manifest_content_len(&p->m, &content) != ST_OK ||
-	    content > p->stream_len - p->pos)
+	    content > p->stream_len - p->pos ||
+	    pad_stream_len(p->pos + content, &padded) != ST_OK ||
+	    padded != p->stream_len)
 		return ST_BADDATA;
 	ret = p->sink->on_manifest(p->ctx, &p->m);
 	if (ret != ST_OK)

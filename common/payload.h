@@ -46,8 +46,9 @@ typedef struct payload_parser payload_parser;
 st_t payload_parser_new(uint64_t stream_len, const payload_sink *sink,
                         void *ctx, payload_parser **out);
 /* Feed the next n plaintext bytes. A sink error stops the parser and is
- * returned. ST_BADDATA for a bad manifest, sizes past the stream, or
- * nonzero padding. */
+ * returned. ST_VERSION for a manifest of another version; ST_BADDATA for
+ * a bad manifest, sizes past the stream, a stream longer than the padding
+ * rule gives for the declared content, or nonzero padding. */
 st_t payload_parser_feed(payload_parser *p, const uint8_t *buf, size_t n);
 /* ST_BADDATA unless exactly stream_len bytes were fed and every part
  * ended. */

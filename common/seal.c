@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -19,6 +20,11 @@ typedef struct {
 
 struct seal {
 	env_keys *k;
+	/* The tag of every chunk sealed so far (tags[i*ENV_TAG..]) and a bit
+	 * per chunk saying it was: the nonce-reuse guard. Tags are public
+	 * (they are sent), so plain memory serves. */
+	uint8_t *tags;
+	uint8_t *sealed;
 	uint8_t header[ENV_MAX_HEADER];
 	size_t hlen;
 	uint64_t total;
@@ -38,8 +44,36 @@ struct seal {
 	st_t job_ret;
 };
 
-/* Read and seal the batch starting at chunk idx into bt. */
-static st_t fill_batch(const seal *s, batch *bt, uint64_t idx, unsigned threads)
+/* A chunk is sealed under one key and one nonce however often it is
+ * sealed, so sealing other plaintext again (a file changed during the
+ * upload, re-read after a resume, perhaps at an offset a hostile server
+ * chose) would put two plaintexts under one nonce: their XOR, and for GCM
+ * the authentication key, would leak. The AEAD output is a function of
+ * the plaintext under that key and nonce, so its 16-byte tag serves as a
+ * keyed hash of the plaintext: a re-sealed chunk must give the tag it
+ * gave the first time (a different plaintext matching it is a forgery,
+ * chance about 2^-100). Called before any byte of the batch is served. */
+static st_t guard_tags(seal *s, const batch *bt, uint64_t idx, size_t count)
+{
+	for (size_t j = 0; j < count; j++) {
+		uint64_t c = idx + j;
+		const uint8_t *tag = bt->buf + j * ENV_SLOT + env_chunk_plain_len(s->k, c);
+		uint8_t *seen = s->tags + c * ENV_TAG;
+		uint8_t bit = (uint8_t)(1u << (c % 8));
+
+		if ((s->sealed[c / 8] & bit) == 0) {
+			memcpy(seen, tag, ENV_TAG);
+			s->sealed[c / 8] |= bit;
+		} else if (sodium_memcmp(seen, tag, ENV_TAG) != 0) {
+			return ST_CHANGED;
+		}
+	}
+	return ST_OK;
+}
+
+/* Read and seal the batch starting at chunk idx into bt. Only the caller
+ * or the prefetch worker runs this, never both at once (move_to waits). */
+static st_t fill_batch(seal *s, batch *bt, uint64_t idx, unsigned threads)
 {
 	uint64_t n = env_keys_nchunks(s->k) - idx;
 	size_t count = n < SEAL_BATCH ? (size_t)n : SEAL_BATCH;
@@ -53,8 +87,12 @@ static st_t fill_batch(const seal *s, batch *bt, uint64_t idx, unsigned threads)
 			return ret;
 	}
 	ret = env_seal_chunks(s->k, idx, bt->buf, count, threads);
-	if (ret != ST_OK)
+	if (ret == ST_OK)
+		ret = guard_tags(s, bt, idx, count);
+	if (ret != ST_OK) {
+		sodium_memzero(bt->buf, count * ENV_SLOT);
 		return ret;
+	}
 	bt->first = idx;
 	bt->count = count;
 	return ST_OK;
@@ -143,7 +181,15 @@ static st_t move_to(seal *s, uint64_t idx)
 st_t seal_new(const key_bundle *to, uint64_t stream_len, seal_read_fn rd,
               void *ctx, unsigned threads, seal **out)
 {
+	return seal_new_suite(to, ENV_SUITE_CHACHA, stream_len, rd, ctx, threads,
+	                      out);
+}
+
+st_t seal_new_suite(const key_bundle *to, unsigned suite, uint64_t stream_len,
+                    seal_read_fn rd, void *ctx, unsigned threads, seal **out)
+{
 	seal *s;
+	uint64_t nchunks;
 	st_t ret;
 
 	s = sodium_malloc(sizeof *s);
@@ -156,9 +202,18 @@ st_t seal_new(const key_bundle *to, uint64_t stream_len, seal_read_fn rd,
 		ret = ST_NOMEM;
 		goto cleanup;
 	}
-	ret = env_seal_begin(to, stream_len, s->header, sizeof s->header, &s->k);
+	ret = env_seal_begin(to, suite, stream_len, s->header, sizeof s->header,
+	                     &s->k);
 	if (ret != ST_OK)
 		goto cleanup;
+	/* env_seal_begin bounded stream_len, so these sizes fit. */
+	nchunks = env_keys_nchunks(s->k);
+	s->tags = calloc((size_t)nchunks, ENV_TAG);
+	s->sealed = calloc((size_t)(nchunks + 7) / 8, 1);
+	if (s->tags == NULL || s->sealed == NULL) {
+		ret = ST_NOMEM;
+		goto cleanup;
+	}
 	s->hlen = env_keys_header_len(s->k);
 	s->total = env_total_len((unsigned)to->n, stream_len);
 	s->rd = rd;
@@ -254,6 +309,8 @@ void seal_free(seal *s)
 	for (int i = 0; i < 2; i++)
 		if (s->b[i].buf != NULL)
 			sodium_free(s->b[i].buf);
+	free(s->tags);
+	free(s->sealed);
 	env_keys_free(s->k);
 	sodium_free(s);
 }

@@ -75,7 +75,7 @@ expect_exit 0 "seal submission 1" "$MKENV" --bundle bundle.txt --out in/a1.env \
 expect_exit 0 "seal submission 2 with hostile names" "$MKENV" --bundle bundle.txt \
 	--out in/a2.env --text text2 --attach tiny --as '"../../etc/passwd"' \
 	--attach tiny --as '"/abs"' --attach tiny --as '"a\nb"' \
-	--attach tiny --as '"a\u0000b"' --attach tiny --as '".hidden"' \
+	--attach tiny --as '"a\u0007b"' --attach tiny --as '".hidden"' \
 	--attach tiny --as '"..\\\\..\\\\win.ini"'
 expect_exit 0 "seal submission 3" "$MKENV" --bundle bundle.txt --out in/a3.env --text text1
 cp in/a3.env in/a4.env

@@ -6,12 +6,19 @@ at both ends) once --after bytes from the client have been forwarded on
 it, until --cuts connections have been cut; after that all pass. Every connection is logged as one line
 "conn N up=BYTES down=BYTES cut=0|1" to --log, and the listening port is
 written to --port-file once the socket is ready. With --max-conns N,
-connections after the N-th are reset at once (a server gone for good). Python stdlib only.
+connections after the N-th are reset at once (a server gone for good).
+With --on-cut CMD, CMD runs (through the shell, to its end) at each cut
+while the client still waits, before the connection is reset. With
+--rewind, once a connection was cut, every "Upload-Offset: N" the server
+sends back reads "Upload-Offset: 0": a hostile server asking for
+everything again. Python stdlib only.
 """
 import argparse
 import os
+import re
 import socket
 import struct
+import subprocess
 import threading
 
 lock = threading.Lock()
@@ -69,6 +76,8 @@ def handle(client, args, n):
                             state["cuts"] += 1
                             cut[0] = True
                     if cut[0]:
+                        if args.on_cut:
+                            subprocess.run(args.on_cut, shell=True, check=False)
                         break
                     want = 65536
                 data = client.recv(want)
@@ -88,6 +97,9 @@ def handle(client, args, n):
                 data = server.recv(65536)
                 if not data:
                     break
+                if args.rewind and state["cuts"] > 0:
+                    data = re.sub(rb"(?i)(\r\nUpload-Offset: *)[0-9]+",
+                                  rb"\g<1>0", data)
                 client.sendall(data)
                 down[0] += len(data)
         except OSError:
@@ -113,6 +125,8 @@ def main():
     p.add_argument("--max-conns", type=int, default=0)
     p.add_argument("--log", required=True)
     p.add_argument("--port-file", required=True)
+    p.add_argument("--on-cut", default="")
+    p.add_argument("--rewind", action="store_true")
     args = p.parse_args()
     host, port = args.target.rsplit(":", 1)
     args.target = (host, int(port))

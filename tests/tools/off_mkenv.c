@@ -5,10 +5,11 @@
  * manifest unsanitized (e.g. "../../etc/passwd", "a\u0000b"), to test
  * what the officer does with hostile names. Test-only: not for real use.
  * With --count N, OUT is a folder and N distinct envelopes of the same
- * content go to OUT/0001.env ... (for the benchmark).
+ * content go to OUT/0001.env ... (for the benchmark). --suite 2 seals the
+ * chunks with AES-256-GCM (what the page writes) instead of suite 1.
  * usage: off_mkenv --bundle FILE --out ENV [--text FILE] [--date YYYY-MM]
  *                  [--receipt FILE] [--attach PATH [--as JSONSTRING]]...
- *                  [--count N] */
+ *                  [--count N] [--suite 1|2] */
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "enc.h"
+#include "env.h"
 #include "fsio.h"
 #include "key.h"
 #include "manifest.h"
@@ -90,12 +92,13 @@ int main(int argc, char **argv)
 		{ "attach", required_argument, NULL, 'a' },
 		{ "as", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "suite", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bundle = NULL, *out = NULL, *textf = NULL, *date = NULL;
 	const char *receiptf = NULL, *paths[MAX_FILES], *raw[MAX_FILES];
 	char place[MAX_FILES][128], code[RECEIPT_TEXT_MAX];
-	int fds[MAX_FILES], nf = 0, c, i, count = 0, k;
+	int fds[MAX_FILES], nf = 0, c, i, count = 0, k, suite = ENV_SUITE_CHACHA;
 	uint8_t *btext = NULL, *text = NULL, *buf;
 	size_t blen, tlen = 0;
 	key_bundle b;
@@ -118,6 +121,7 @@ int main(int argc, char **argv)
 		case 'd': date = optarg; break;
 		case 'r': receiptf = optarg; break;
 		case 'n': count = atoi(optarg); break;
+		case 'u': suite = atoi(optarg); break;
 		case 'a':
 			if (nf == MAX_FILES)
 				return die("too many files", ST_USAGE);
@@ -220,8 +224,9 @@ int main(int argc, char **argv)
 			snprintf(path, sizeof path, "%s/%04d.env", out, k);
 		else
 			snprintf(path, sizeof path, "%s", out);
-		st = seal_new(&b, payload_src_stream_len(ctx.src), mk_read, &ctx, 0,
-		              &s);
+		st = seal_new_suite(&b, (unsigned)suite,
+		                    payload_src_stream_len(ctx.src), mk_read, &ctx, 0,
+		                    &s);
 		if (st != ST_OK)
 			return die("seal", st);
 		st = mk_write(s, path, buf);

@@ -2,13 +2,14 @@
  * seals LEN pseudo-random bytes (padded as the client pads them; seeded,
  * so reproducible) to a freshly generated throwaway key and writes the
  * envelope. The key is discarded: the server never opens what it stores.
- *   srv_mkenv LEN OUTFILE [SEED] */
+ *   srv_mkenv LEN OUTFILE [SEED [SUITE]]   (SUITE 1 or 2, default 1) */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "env.h"
 #include "fsio.h"
 #include "key.h"
 #include "pad.h"
@@ -37,19 +38,22 @@ int main(int argc, char **argv)
 	seal *s = NULL;
 	uint8_t *buf = NULL;
 	uint64_t len, off = 0;
+	unsigned suite = ENV_SUITE_CHACHA;
 	size_t got;
 	int fd = -1;
 	st_t st;
 
 	if (proc_harden() != ST_OK)
 		return 70;
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: srv_mkenv LEN OUTFILE [SEED]\n");
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr, "usage: srv_mkenv LEN OUTFILE [SEED [SUITE]]\n");
 		return 64;
 	}
 	len = strtoull(argv[1], NULL, 10);
-	if (argc == 4)
+	if (argc >= 4)
 		snprintf((char *)seed, sizeof seed, "%s", argv[3]);
+	if (argc == 5)
+		suite = (unsigned)strtoul(argv[4], NULL, 10);
 	memset(&to, 0, sizeof to);
 	buf = malloc(MKENV_BUF);
 	st = buf == NULL ? ST_NOMEM : pad_stream_len(len, &len);
@@ -58,7 +62,7 @@ int main(int argc, char **argv)
 	if (st == ST_OK)
 		st = key_bundle_add(&to, k->pk);
 	if (st == ST_OK)
-		st = seal_new(&to, len, mkenv_read, seed, 0, &s);
+		st = seal_new_suite(&to, suite, len, mkenv_read, seed, 0, &s);
 	if (st == ST_OK) {
 		fd = strcmp(argv[2], "-") == 0 ? 1 : open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0)

@@ -72,6 +72,17 @@ static void bundle_parse_refuses(void **state)
 		"intake-public-key-1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
 		"intake-public-key-1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
 		"garbage\n",
+		/* the header is the first line or nothing (FORMAT.md 1.2) */
+		"# comment\nintake-bundle-1\n"
+		"intake-public-key-1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+		"\nintake-bundle-1\n"
+		"intake-public-key-1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+		"intake-public-key-1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+		"intake-bundle-1\n",
+		"\xef\xbb\xbfintake-bundle-1\n" /* a byte order mark */
+		"intake-public-key-1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+		"intake-bundle-1 \n"
+		"intake-public-key-1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
 	};
 	char big[KEY_FILE_MAX + 2];
 
@@ -136,9 +147,21 @@ static void secret_file_round_trip(void **state)
 	assert_int_equal(key_secret_open(file, sizeof file, "correct horsE", 13, &o), ST_DECRYPT);
 	assert_null(o);
 	/* tampering with the stated cost (authenticated as AD) is caught */
-	file[12] ^= 1;
+	file[16] ^= 1;
 	assert_int_equal(key_secret_open(file, sizeof file, "correct horse", 13, &o), ST_DECRYPT);
-	file[12] ^= 1;
+	file[16] ^= 1;
+	/* costs below the minimum (ops 3, 64 MiB) are refused before any
+	 * work: a cheap KDF would make the passphrase quick to guess */
+	enc_put_u32le(file + 12, 2);
+	assert_int_equal(key_secret_open(file, sizeof file, "correct horse", 13, &o), ST_BADDATA);
+	enc_put_u32le(file + 12, 3);
+	enc_put_u64le(file + 16, 64ULL * 1024 * 1024 - 1024);
+	assert_int_equal(key_secret_open(file, sizeof file, "correct horse", 13, &o), ST_BADDATA);
+	enc_put_u64le(file + 16, KEY_KDF_MEMLIMIT);
+	/* ops above 64 too */
+	enc_put_u32le(file + 12, 65);
+	assert_int_equal(key_secret_open(file, sizeof file, "correct horse", 13, &o), ST_BADDATA);
+	enc_put_u32le(file + 12, 3);
 	file[100] ^= 1;
 	assert_int_equal(key_secret_open(file, sizeof file, "correct horse", 13, &o), ST_DECRYPT);
 	file[100] ^= 1;
@@ -152,6 +175,11 @@ static void secret_file_round_trip(void **state)
 	/* a hostile cost (4 TiB of memory) is refused before any work */
 	enc_put_u64le(file + 16, 1ULL << 42);
 	assert_int_equal(key_secret_open(file, sizeof file, "x", 1, &o), ST_BADDATA);
+	/* a passphrase is a typed line: no terminator, no NUL inside, not empty */
+	assert_int_equal(key_secret_seal(k, "pass\n", 5, file), ST_BADDATA);
+	assert_int_equal(key_secret_seal(k, "pass\r", 5, file), ST_BADDATA);
+	assert_int_equal(key_secret_seal(k, "pa\0ss", 5, file), ST_BADDATA);
+	assert_int_equal(key_secret_seal(k, "", 0, file), ST_BADDATA);
 	key_secret_free(k);
 }
 

@@ -1,6 +1,7 @@
-/* test_manifest.c: manifest JSON round trip, hostile JSON, and the name
- * sanitizer against traversal, absolute paths, NUL, controls, bidi
- * overrides, invalid UTF-8 and over-long names. */
+/* test_manifest.c: manifest JSON round trip and its exact bytes, hostile
+ * JSON (each rule of docs/FORMAT.md 3.1), and the name sanitizer against
+ * traversal, absolute paths, NUL, controls, bidi overrides, invalid UTF-8
+ * and over-long names. */
 #include "testutil.h"
 #include "jmem.h"
 
@@ -103,31 +104,122 @@ static void hostile_json(void **state)
 		"{\"v\":1,\"text_size\":1,\"files\":{}}",
 		"{\"v\":1,\"text_size\":1,\"files\":[1]}",
 		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\"}]}",
-		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":1,\"size\":1}]}",
-		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":-5}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":1,\"size\":1,\"type\":\"\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":-5,\"type\":\"\"}]}",
 		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"x\\u0000/y\"}]}",
 		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":{\"pk\":\"AAAA\",\"mailbox\":\"00\"}}",
 		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"2026-1x\"}",
 		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":5}",
 		"{\"v\":1,\"v\":1,\"text_size\":1,\"files\":[]}",
 		"{\"v\":\"1\",\"text_size\":1,\"files\":[]}",
+		/* 7: required members */
+		"{\"text_size\":1,\"files\":[]}",
+		"{\"v\":1,\"files\":[]}",
+		"{\"v\":1,\"text_size\":1}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"size\":1,\"type\":\"\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":{\"pk\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":5}",
+		/* 2: NUL in any string, nesting depth */
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\\u0000b\",\"size\":1,\"type\":\"\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"x\":\"\\u0000\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"x\":[[[]]]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"\",\"x\":{}}]}",
+		/* 3: type grammar */
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"/\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"image/\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"/jpeg\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"image\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"a/b/c\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\".x/y\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"text/plain; charset=utf-8\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":null}]}",
+		/* 4: date */
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"2026-13\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"2026-00\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"0000-00\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"1999-12\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"2026-11-29\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"2026-1\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"2026/11\"}",
+		/* 5: mailbox in lowercase hex only */
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":{\"pk\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"mailbox\":\"ABABABABABABABABABABABABABABABAB\"}}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":{\"pk\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"mailbox\":\"abababababababababababababababaB\"}}",
+		/* pk: 32 bytes, canonical padded base64 */
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":{\"pk\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\",\"mailbox\":\"abababababababababababababababab\"}}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":{\"pk\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"mailbox\":\"abababababababababababababababab\"}}",
+	};
+	static const char *good[] = {
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"application/vnd.oasis.opendocument.text\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":1,\"type\":\"Image/X-Foo+Bar\"}]}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"2000-01\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"date\":\"9999-12\"}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"x\":[[1]],\"y\":{\"z\":null}}",
+		"{\"v\":1,\"text_size\":1,\"files\":[],\"reply\":{\"pk\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"mailbox\":\"abababababababababababababababab\"}}",
 	};
 	manifest m;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		assert_int_equal(manifest_decode(bad[i], strlen(bad[i]), &m), ST_BADDATA);
+		if (manifest_decode(bad[i], strlen(bad[i]), &m) != ST_BADDATA)
+			fail_msg("accepted: %s", bad[i]);
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		if (manifest_decode(good[i], strlen(good[i]), &m) != ST_OK)
+			fail_msg("refused: %s", good[i]);
+		manifest_clear(&m);
+	}
+	/* 6: v an integer other than 1 is another version, whatever follows */
 	assert_int_equal(manifest_decode("{\"v\":2}", 7, &m), ST_VERSION);
+	assert_int_equal(manifest_decode("{\"v\":0,\"x\":1}", 13, &m), ST_VERSION);
+}
+
+/* docs/FORMAT.md 3.1 fixes the bytes, so that a writer in another
+ * language makes envelopes of the same length. */
+static void exact_bytes(void **state)
+{
+	manifest m;
+	char *json = NULL;
+	size_t len;
+	const char *want =
+	    "{\"v\":1,\"text_size\":12,\"files\":[{\"name\":\"\\u0444\\u043E\\u0442\\u043E "
+	    "\\\"1\\\"\\uD83D\\uDE00.jpg\",\"size\":1000,\"type\":\"image/jpeg\"},"
+	    "{\"name\":\"a\",\"size\":0,\"type\":\"\"}],"
+	    "\"reply\":{\"pk\":\"BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\","
+	    "\"mailbox\":\"09090909090909090909090909090909\"},\"date\":\"2026-11\"}";
+
+	(void)state;
+	memset(&m, 0, sizeof m);
+	m.text_size = 12;
+	m.has_reply = 1;
+	memset(m.reply_pk, 7, 32);
+	memset(m.mailbox, 9, 16);
+	memcpy(m.date, "2026-11", 8);
+	assert_int_equal(manifest_add_file(&m, "\xd1\x84\xd0\xbe\xd1\x82\xd0\xbe \"1\"\xf0\x9f\x98\x80.jpg", 1000, "image/jpeg"), ST_OK);
+	assert_int_equal(manifest_add_file(&m, "a", 0, ""), ST_OK);
+	assert_int_equal(manifest_encode(&m, &json, &len), ST_OK);
+	assert_string_equal(json, want);
+	jmem_free(json);
+	/* no date, no reply: the members are left out */
+	m.has_reply = 0;
+	m.date[0] = '\0';
+	assert_int_equal(manifest_encode(&m, &json, &len), ST_OK);
+	assert_null(strstr(json, "reply"));
+	assert_null(strstr(json, "date"));
+	jmem_free(json);
+	memcpy(m.date, "2026-13", 8);
+	assert_int_equal(manifest_encode(&m, &json, &len), ST_BADDATA);
+	manifest_clear(&m);
 }
 
 static void hostile_names_in_json_are_sanitized(void **state)
 {
 	const char *j = "{\"v\":1,\"text_size\":0,\"files\":["
-	                "{\"name\":\"../../etc/passwd\",\"size\":1},"
-	                "{\"name\":\"/abs\",\"size\":1},"
-	                "{\"name\":\"a\\nb\",\"size\":1},"
-	                "{\"name\":\"nul\\u0000.sh\",\"size\":1},"
-	                "{\"name\":\"..\",\"size\":1}]}";
+	                "{\"name\":\"../../etc/passwd\",\"size\":1,\"type\":\"\"},"
+	                "{\"name\":\"/abs\",\"size\":1,\"type\":\"\"},"
+	                "{\"name\":\"a\\nb\",\"size\":1,\"type\":\"\"},"
+	                "{\"name\":\"bell\\u0007.sh\",\"size\":1,\"type\":\"\"},"
+	                "{\"name\":\"..\",\"size\":1,\"type\":\"\"}]}";
 	manifest m;
 
 	(void)state;
@@ -135,7 +227,7 @@ static void hostile_names_in_json_are_sanitized(void **state)
 	assert_string_equal(m.files[0].name, "passwd");
 	assert_string_equal(m.files[1].name, "abs");
 	assert_string_equal(m.files[2].name, "a_b");
-	assert_string_equal(m.files[3].name, "nul_.sh");
+	assert_string_equal(m.files[3].name, "bell_.sh");
 	assert_string_equal(m.files[4].name, "file");
 	manifest_clear(&m);
 }
@@ -143,13 +235,13 @@ static void hostile_names_in_json_are_sanitized(void **state)
 static void too_many_files(void **state)
 {
 	manifest m;
-	size_t cap = 64 + (MANIFEST_MAX_FILES + 1) * 30, n;
+	size_t cap = 64 + (MANIFEST_MAX_FILES + 1) * 40, n;
 	char *j = malloc(cap);
 
 	(void)state;
 	n = (size_t)snprintf(j, cap, "{\"v\":1,\"text_size\":0,\"files\":[");
 	for (int i = 0; i <= MANIFEST_MAX_FILES; i++)
-		n += (size_t)snprintf(j + n, cap - n, "%s{\"name\":\"f\",\"size\":0}", i ? "," : "");
+		n += (size_t)snprintf(j + n, cap - n, "%s{\"name\":\"f\",\"size\":0,\"type\":\"\"}", i ? "," : "");
 	n += (size_t)snprintf(j + n, cap - n, "]}");
 	assert_int_equal(manifest_decode(j, n, &m), ST_BADDATA);
 	free(j);
@@ -170,6 +262,7 @@ int main(void)
 		cmocka_unit_test(names),
 		cmocka_unit_test(long_names_cut_on_char_boundary),
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(exact_bytes),
 		cmocka_unit_test(hostile_json),
 		cmocka_unit_test(hostile_names_in_json_are_sanitized),
 		cmocka_unit_test(too_many_files),

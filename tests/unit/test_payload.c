@@ -42,14 +42,14 @@ static st_t parse_all(const uint8_t *s, uint64_t len, uint64_t declared,
 
 static void good_stream_any_piece_size(void **state)
 {
-	const char *j = "{\"v\":1,\"text_size\":5,\"files\":[{\"name\":\"a\",\"size\":0},{\"name\":\"b\",\"size\":3}]}";
-	uint8_t *s = make_stream(j, (const uint8_t *)"helloxyz", 8, 4096);
-	size_t steps[] = { 1, 2, 3, 7, 64, 4096 };
+	const char *j = "{\"v\":1,\"text_size\":5,\"files\":[{\"name\":\"a\",\"size\":0,\"type\":\"\"},{\"name\":\"b\",\"size\":3,\"type\":\"\"}]}";
+	uint8_t *s = make_stream(j, (const uint8_t *)"helloxyz", 8, 65536);
+	size_t steps[] = { 1, 2, 3, 7, 64, 65536 };
 	tu_opened o;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-		assert_int_equal(parse_all(s, 4096, 4096, steps[i], &o), ST_OK);
+		assert_int_equal(parse_all(s, 65536, 65536, steps[i], &o), ST_OK);
 		assert_int_equal(o.lens[0], 5);
 		assert_memory_equal(o.parts[0], "hello", 5);
 		assert_int_equal(o.lens[1], 0);
@@ -67,13 +67,13 @@ static void hostile_streams(void **state)
 	tu_opened o;
 
 	(void)state;
-	s = make_stream(j, (const uint8_t *)"hello", 5, 4096);
+	s = make_stream(j, (const uint8_t *)"hello", 5, 65536);
 	/* nonzero padding */
-	s[4000] = 1;
-	assert_int_equal(parse_all(s, 4096, 4096, 100, &o), ST_BADDATA);
-	s[4000] = 0;
+	s[60000] = 1;
+	assert_int_equal(parse_all(s, 65536, 65536, 100, &o), ST_BADDATA);
+	s[60000] = 0;
 	/* stream shorter than declared */
-	assert_int_equal(parse_all(s, 4000, 4096, 100, &o), ST_BADDATA);
+	assert_int_equal(parse_all(s, 60000, 65536, 100, &o), ST_BADDATA);
 	/* stream longer than declared */
 	{
 		payload_parser *p = NULL;
@@ -86,25 +86,62 @@ static void hostile_streams(void **state)
 	}
 	/* manifest length 0, huge, and past the stream */
 	enc_put_u32le(s, 0);
-	assert_int_equal(parse_all(s, 4096, 4096, 4096, &o), ST_BADDATA);
+	assert_int_equal(parse_all(s, 65536, 65536, 65536, &o), ST_BADDATA);
 	enc_put_u32le(s, 0xffffffffu);
-	assert_int_equal(parse_all(s, 4096, 4096, 4096, &o), ST_BADDATA);
-	enc_put_u32le(s, 4093);
-	assert_int_equal(parse_all(s, 4096, 4096, 4096, &o), ST_BADDATA);
+	assert_int_equal(parse_all(s, 65536, 65536, 65536, &o), ST_BADDATA);
+	enc_put_u32le(s, 65533);
+	assert_int_equal(parse_all(s, 65536, 65536, 65536, &o), ST_BADDATA);
 	/* manifest that is not JSON */
 	enc_put_u32le(s, 5);
-	assert_int_equal(parse_all(s, 4096, 4096, 4096, &o), ST_BADDATA);
+	assert_int_equal(parse_all(s, 65536, 65536, 65536, &o), ST_BADDATA);
 	free(s);
 	/* declared sizes past the stream */
-	s = make_stream("{\"v\":1,\"text_size\":5000,\"files\":[]}", NULL, 0, 4096);
-	assert_int_equal(parse_all(s, 4096, 4096, 4096, &o), ST_BADDATA);
+	s = make_stream("{\"v\":1,\"text_size\":70000,\"files\":[]}", NULL, 0, 65536);
+	assert_int_equal(parse_all(s, 65536, 65536, 65536, &o), ST_BADDATA);
 	free(s);
-	s = make_stream("{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":9007199254740992},{\"name\":\"b\",\"size\":9007199254740992}]}", NULL, 0, 4096);
-	assert_int_equal(parse_all(s, 4096, 4096, 4096, &o), ST_BADDATA);
+	s = make_stream("{\"v\":1,\"text_size\":1,\"files\":[{\"name\":\"a\",\"size\":9007199254740992,\"type\":\"\"},{\"name\":\"b\",\"size\":9007199254740992,\"type\":\"\"}]}", NULL, 0, 65536);
+	assert_int_equal(parse_all(s, 65536, 65536, 65536, &o), ST_BADDATA);
 	free(s);
 	/* a stream too short for the length field */
 	s = calloc(1, 3);
 	assert_int_equal(parse_all(s, 3, 3, 3, &o), ST_BADDATA);
+	free(s);
+}
+
+/* FORMAT.md 3: L is exactly padme(max(4 + M + content, 65536)); a longer
+ * stream (a size class a modified client chose) is refused even when its
+ * padding is all zeros. And a manifest of another version says so. */
+static void stream_length_is_the_minimal_one(void **state)
+{
+	const char *j = "{\"v\":1,\"text_size\":5,\"files\":[]}";
+	uint8_t *s = make_stream(j, (const uint8_t *)"hello", 5, 2 * 65536);
+	uint8_t *big;
+	char *jb;
+	size_t jl, content;
+	uint64_t L;
+	tu_opened o;
+
+	(void)state;
+	assert_int_equal(parse_all(s, 65536, 65536, 1000, &o), ST_OK);
+	tu_opened_clear(&o);
+	assert_int_equal(parse_all(s, 2 * 65536, 2 * 65536, 1000, &o), ST_BADDATA);
+	free(s);
+	/* past the floor: 100000 bytes of content pad to one class only */
+	content = 100000;
+	jb = malloc(64);
+	snprintf(jb, 64, "{\"v\":1,\"text_size\":%zu,\"files\":[]}", content);
+	jl = strlen(jb);
+	assert_int_equal(pad_stream_len(4 + jl + content, &L), ST_OK);
+	big = calloc(1, (size_t)pad_padme(L + 1));
+	enc_put_u32le(big, (uint32_t)jl);
+	memcpy(big + 4, jb, jl);
+	assert_int_equal(parse_all(big, L, L, 4096, &o), ST_OK);
+	tu_opened_clear(&o);
+	assert_int_equal(parse_all(big, pad_padme(L + 1), pad_padme(L + 1), 4096, &o), ST_BADDATA);
+	free(big);
+	free(jb);
+	s = make_stream("{\"v\":2,\"text_size\":0,\"files\":[]}", NULL, 0, 65536);
+	assert_int_equal(parse_all(s, 65536, 65536, 65536, &o), ST_VERSION);
 	free(s);
 }
 
@@ -150,6 +187,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_stream_any_piece_size),
 		cmocka_unit_test(hostile_streams),
+		cmocka_unit_test(stream_length_is_the_minimal_one),
 		cmocka_unit_test(source_reads_at_any_offset),
 	};
 

@@ -75,11 +75,12 @@ typedef struct {
 } tu_file;
 
 /* Seal text and files (written to anonymous temp files, since payload
- * sources read attachments from fds) to a bundle. *env is malloc'd. */
-static inline st_t tu_seal(const key_bundle *to, const char *text,
-                           const tu_file *files, size_t nfiles,
-                           const uint8_t reply_pk[32], uint8_t **env,
-                           size_t *envlen)
+ * sources read attachments from fds) to a bundle with chunk suite `suite`.
+ * *env is malloc'd. */
+static inline st_t tu_seal_suite(const key_bundle *to, unsigned suite,
+                                 const char *text, const tu_file *files,
+                                 size_t nfiles, const uint8_t reply_pk[32],
+                                 uint8_t **env, size_t *envlen)
 {
 	manifest m;
 	payload_src *src = NULL;
@@ -110,8 +111,8 @@ static inline st_t tu_seal(const key_bundle *to, const char *text,
 	}
 	ret = payload_src_new(&m, (const uint8_t *)text, fds, &src);
 	if (ret == ST_OK)
-		ret = seal_new(to, payload_src_stream_len(src), payload_src_read, src,
-		               1, &s);
+		ret = seal_new_suite(to, suite, payload_src_stream_len(src),
+		                     payload_src_read, src, 1, &s);
 	if (ret == ST_OK) {
 		*envlen = (size_t)seal_total_len(s);
 		*env = malloc(*envlen);
@@ -126,6 +127,16 @@ static inline st_t tu_seal(const key_bundle *to, const char *text,
 		close(fds[i]);
 	manifest_clear(&m);
 	return ret;
+}
+
+/* tu_seal_suite in suite 1, what the C client writes. */
+static inline st_t tu_seal(const key_bundle *to, const char *text,
+                           const tu_file *files, size_t nfiles,
+                           const uint8_t reply_pk[32], uint8_t **env,
+                           size_t *envlen)
+{
+	return tu_seal_suite(to, ENV_SUITE_CHACHA, text, files, nfiles, reply_pk,
+	                     env, envlen);
 }
 
 /* What an opened envelope held. */
