@@ -115,11 +115,46 @@ check('receipt: swapped words fail the check bits (or name a word)', !(ps.receip
 const c2 = R.receipt_format(r).split('');
 c2[3] = c2[3] === '0' ? '1' : '0';
 check('receipt: a mistyped code fails the check byte', R.receipt_parse(c2.join(''), lists).error === 'check');
-check('receipt: junk is neither form', R.receipt_parse('hello', lists).error === 'form');
+check('receipt: one word is counted, not taken for a code', R.receipt_parse('hello', lists).error === 'count' &&
+	R.receipt_parse('hello', lists).n === 1);
+check('receipt: nothing is neither form', R.receipt_parse(' -- ', lists).error === 'form');
+check('receipt: a code one symbol short says so', R.receipt_parse(R.receipt_format(r).slice(0, -1), lists).error === 'code_length');
+check('receipt: over 4096 bytes is refused', R.receipt_parse('а'.repeat(2049), lists).error === 'form');
 const kdf = lib_blake2b(64, new Uint8Array(0), r.secret, null, 'intake-rcpt-kdf2');
 check('receipt: mailbox is BLAKE2b(64, key=secret, personal=intake-rcpt-kdf2)[32..48]',
 	enc.enc_hex(kdf.slice(32, 48)) === R.receipt_mailbox_hex(r));
 check('receipt: reply key from its first 32 bytes', eq(Array.from(s.crypto_box_seed_keypair(kdf.slice(0, 32)).publicKey), Array.from(r.reply_pk)));
+
+// The known answers of tests/vectors/receipts.txt with data/words.
+const top = path.join(here, '../..');
+const real = { ru: fs.readFileSync(path.join(top, 'data/words/ru.txt'), 'utf8').trim().split('\n'),
+	en: fs.readFileSync(path.join(top, 'data/words/en.txt'), 'utf8').trim().split('\n') };
+const blocks = fs.readFileSync(path.join(top, 'tests/vectors/receipts.txt'), 'utf8').split('\n\n')
+	.map((b) => Object.fromEntries(b.split('\n').filter((l) => l && l[0] !== '#')
+		.map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)])))
+	.filter((b) => b.secret);
+let vok = blocks.length >= 5;
+for (const v of blocks) {
+	const p = R.receipt_parse(v.code, real);
+	const w = R.receipt_parse(v.ru.toUpperCase(), real), e = R.receipt_parse(v.en, real);
+	vok = vok && p.receipt && enc.enc_hex(p.receipt.secret) === v.secret &&
+		R.receipt_format(p.receipt) === v.code &&
+		R.receipt_words(p.receipt, real.ru).join(' ') === v.ru &&
+		R.receipt_words(p.receipt, real.en).join(' ') === v.en &&
+		R.receipt_mailbox_hex(p.receipt) === v.mailbox && enc.enc_hex(p.receipt.reply_pk) === v.reply_pk &&
+		w.receipt && R.receipt_same(w.receipt, p.receipt) && e.receipt && R.receipt_same(e.receipt, p.receipt);
+}
+check(`receipt vectors (${blocks.length}): code, both word lists, mailbox, reply key as in C`, vok);
+const numbered = blocks[2].ru.split(' ').map((x, i) => `${i + 1}. ${x.slice(0, 5)}-`).join('\n');
+check('receipt: "1. кошк- 2. ..." reads as the words', R.receipt_same(R.receipt_parse(numbered, real).receipt,
+	R.receipt_parse(blocks[2].code, real).receipt));
+const decomposed = blocks[2].ru.normalize('NFD') + '\u00ad';
+check('receipt: decomposed letters and a soft hyphen are harmless', R.receipt_parse(decomposed, real).receipt !== undefined);
+const typo = blocks[2].ru.split(' ');
+typo[6] = 'вклыдыш'.slice(0, 3) + 'ж';
+const pt = R.receipt_parse(typo.join(' '), real);
+check('receipt: suggestions are list words at distance at most 2', pt.error === 'words' && pt.bad[0].pos === 7 &&
+	pt.bad[0].near.length > 0 && pt.bad[0].near.length <= 3 && pt.bad[0].near.every((x) => real.ru.includes(x)));
 
 // Language files.
 const po = i18n_parse_po('msgid ""\nmsgstr "Language: ru\\n"\n\n#, fuzzy\nmsgid "a"\nmsgstr "A"\n\nmsgid "b"\nmsgstr ""\n"line \\"1\\"\\n"\n"line 2"\n\nmsgid "c"\nmsgstr ""\n');
