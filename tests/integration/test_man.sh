@@ -35,4 +35,4 @@ check_page() { # page program subcommand...
 
 check_page intake-submit.1 "$SUBMIT" upload replies
 check_page intake-server.8 "$SERVER"
-check_page intake-officer.1 "$OFFICER" keygen bundle fingerprint auth-keygen fetch open list show note state search reply push
+check_page intake-officer.1 "$OFFICER" keygen bundle fingerprint auth-keygen fetch open list show note state search reply push check-page

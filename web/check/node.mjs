@@ -79,7 +79,7 @@ if (cmd === 'seal') {
 		'error.': ['changed', 'too_big', 'refused', 'keyset', 'gone', 'internal'],
 		'keyset.': ['missing', 'server', 'form', 'signature', 'expired', 'future'],
 		'reply.': ['verified', 'retired', 'compromised', 'unverified'],
-		'receipt.err_': ['form', 'check', 'words'],
+		'receipt.err_': ['form', 'check', 'words', 'word', 'count', 'code_length'],
 		'unit.': ['b', 'kb', 'mb', 'gb', 'tb'] };
 	for (const [pre, names] of Object.entries(dynamic))
 		names.forEach((n) => used.add(pre + n));

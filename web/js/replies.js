@@ -62,7 +62,10 @@ async function read() {
 	const p = receipt_parse($('receipt-input').value, ui.lists);
 	if (p.error === 'words') {
 		const b = p.bad[0];
-		st.error = ['receipt.err_words', { n: b.pos, word: b.token, near: b.near.join(', ') }];
+		st.error = [b.near.length ? 'receipt.err_words' : 'receipt.err_word',
+			{ n: b.pos, word: b.token, near: b.near.join(', ') }];
+	} else if (p.error === 'count') {
+		st.error = ['receipt.err_count', { n: p.n }];
 	} else if (p.error) {
 		st.error = ['receipt.err_' + p.error];
 	}

@@ -44,15 +44,21 @@ async function seal_chunk(s, i, plain) {
 	return ct;
 }
 
-// Envelope bytes from off, at most max bytes (whole chunks after the
-// header, so one call reads each plaintext byte once). An empty result
-// means off is at the end.
+// Envelope bytes from off: about max bytes, whole chunks after the header
+// (at least one), so that one call reads each plaintext byte once. An
+// empty result means off is at the end.
 export async function seal_read(s, off, max) {
 	const H = s.header.length;
 	if (off >= s.total)
 		return new Uint8Array(0);
-	if (off < H)
-		return s.header.slice(off, Math.min(H, off + max));
+	// The header travels with the first chunks, not in a request of its own.
+	if (off < H) {
+		const rest = max > H - off ? await seal_read(s, H, max - (H - off)) : new Uint8Array(0);
+		const out = new Uint8Array(Math.min(H, off + max) - off + rest.length);
+		out.set(s.header.subarray(off, Math.min(H, off + max)));
+		out.set(rest, Math.min(H, off + max) - off);
+		return out;
+	}
 	const first = Math.floor((off - H) / SLOT);
 	const skip = off - H - first * SLOT;
 	const count = Math.max(1, Math.min(s.k.nchunks - first, Math.floor((max + skip) / SLOT)));

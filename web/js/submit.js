@@ -76,7 +76,9 @@ function render_limit() {
 function render_receipt() {
 	if (st.receipt === null)
 		return;
-	ui_text('receipt-words', receipt_words(st.receipt, ui_words()).join(' '));
+	const list = ui_words();
+	ui_text('receipt-words', list ? receipt_words(st.receipt, list).join(' ') : '');
+	ui_show('receipt-words', list !== null);
 	ui_text('receipt-code', receipt_format(st.receipt));
 }
 

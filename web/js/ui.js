@@ -27,9 +27,11 @@ export function ui_text(id, s) {
 	$(id).textContent = s;
 }
 
-// The word list for the page's language (Ukrainian reads the Russian one).
+// The word list for the page's language (Ukrainian reads the Russian one),
+// or null when the server has none: then only codes are shown.
 export function ui_words() {
-	return ui.cat.lang === 'en' ? ui.lists.en : ui.lists.ru;
+	const l = ui.cat.lang === 'en' ? ui.lists.en : ui.lists.ru;
+	return l.length ? l : null;
 }
 
 function apply() {
@@ -65,8 +67,10 @@ async function set_lang(lang) {
 export async function ui_init(on_lang) {
 	const q = new URLSearchParams(location.search).get('lang');
 	ui.on_lang = on_lang;
+	// Without word lists receipts and fingerprints are still codes.
 	const [cat, ru, en] = await Promise.all([
-		i18n_load(I18N_LANGS.includes(q) ? q : 'ru'), words_load('ru'), words_load('en')]);
+		i18n_load(I18N_LANGS.includes(q) ? q : 'ru'),
+		words_load('ru').catch(() => []), words_load('en').catch(() => [])]);
 	ui.cat = cat;
 	ui.lists = { ru, en };
 	apply();
@@ -105,7 +109,9 @@ export async function ui_keyset() {
 // The root fingerprint in words (page language) and as a code.
 export function ui_fingerprint(ks) {
 	ui.ks = ks;
-	ui_text('fp-words', receipt_bits_words(keyset_fingerprint_bits(ks), 15, ui_words()).join(' '));
+	const list = ui_words();
+	ui_text('fp-words', list ? receipt_bits_words(keyset_fingerprint_bits(ks), 15, list).join(' ') : '');
+	ui_show('fp-words', list !== null);
 	ui_text('fp-code', keyset_fingerprint(ks));
 	ui_show('org', true);
 }
