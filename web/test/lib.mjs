@@ -180,7 +180,9 @@ export async function officerSetup(dir) {
 	if ((await run(BIN.officer, ['keyset-make', '--help'])).code === 0) {
 		const root = path.join(dir, 'root');
 		await runOk(BIN.officer, ['root-keygen', '--out', root, '--passphrase-file', o.pass]);
-		o.rootFingerprint = (await runOk(BIN.officer, ['root-fingerprint', path.join(root, 'root.pub')])).stdout.trim();
+		// the first line is the base32 form (then the words, one line a list)
+		o.rootFingerprint = (await runOk(BIN.officer, ['root-fingerprint', path.join(root, 'root.pub')]))
+			.stdout.trim().split('\n')[0].trim();
 		const entry = path.join(dir, 'o1.entry');
 		await runOk(BIN.officer, ['keyset-entry', '--key', o.sec, '--passphrase-file', o.pass, '--out', entry]);
 		o.keyset = path.join(dir, 'keyset');
