@@ -20,7 +20,7 @@ export const PROPER_NAMES = ['Tor Browser', 'JavaScript', 'NoScript', 'Safer', '
 // A session: one browser tab on the server at ORIGIN, watched from its
 // first request. Steps are photographed into SHOTS/TEST/ as
 // BROWSER-NN-STEP-WxH.png.
-export async function session(browser, origin, { test, name, allow = [] }) {
+export async function session(browser, origin, { test, name, allow = [], shots = true }) {
 	const page = await browser.newPage();
 	const w = await L.watch(page, [origin]);
 	const en = L.loadCatalog('en');
@@ -28,6 +28,8 @@ export async function session(browser, origin, { test, name, allow = [] }) {
 	const s = { page, w, origin, english: [], shots: [], allow: [...PROPER_NAMES, ...allow] };
 	// step: screenshots, and English on the Russian page noted with the step
 	s.step = async (step) => {
+		if (!shots)
+			return;
 		s.shots.push(...await L.shoot(page, test, name, step));
 		const lang = await page.evaluate(() => document.documentElement.lang).catch(() => '');
 		if (en && ru && lang === 'ru')
