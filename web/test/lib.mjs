@@ -99,15 +99,27 @@ export async function stopAll() {
 			fs.rmSync(d, { recursive: true, force: true });
 	tmpdirs.clear();
 }
-process.on('exit', () => {
+// On exit and on a signal (make test's time limit): every browser (which
+// puppeteer starts in a process group of its own, so a signal to ours
+// does not reach it) and every child is killed at once.
+function killAll() {
 	for (const p of children)
 		p.kill('SIGKILL');
 	for (const b of browsers) {
 		const p = b.process();
-		if (p)
+		if (p && p.exitCode === null)
 			p.kill('SIGKILL');
 	}
-});
+	if (!process.env.INTAKE_WEB_KEEP)
+		for (const d of tmpdirs)
+			fs.rmSync(d, { recursive: true, force: true });
+}
+process.on('exit', killAll);
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'])
+	process.on(sig, () => {
+		killAll();
+		process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+	});
 
 // run: a program to its end, bounded in time; resolves {code, stdout,
 // stderr} and never rejects on a non-zero exit.
