@@ -212,6 +212,13 @@ export function pageServerArgs(o) {
 	return a;
 }
 
+// keysetMissing: why the page cannot be given keys on this build (the
+// page takes only a signed keyset, and this intake-officer cannot make
+// one), or '' when it can. Tests that send skip with this reason.
+export function keysetMissing(o) {
+	return o.keyset ? '' : 'the page needs a signed keyset and this intake-officer has no keyset-make (issue 9)';
+}
+
 // publishKeyset: the signed keyset stored on the server, where the page
 // takes it from (GET /v1/keyset).
 export async function publishKeyset(o, srv) {

@@ -30,6 +30,8 @@ for (const kind of ['chromium', 'firefox']) {
 		{ timeout: 420000 }, async (t) => {
 			const dir = L.tmpdir(`submit-${kind}`);
 			const o = await L.officerSetup(dir);
+			if (L.keysetMissing(o))
+				return t.skip(L.keysetMissing(o));
 			const srv = await L.startServer(dir, L.pageServerArgs(o));
 			await L.publishKeyset(o, srv);
 
