@@ -101,6 +101,7 @@ deps-bench:
 $(B)/config.mk: Makefile | deps
 	@mkdir -p $(B)
 	@for p in $(PKGS); do pkg-config --exists $$p || { echo "missing library '$$p' (pkg-config): run 'make deps'" >&2; exit 1; }; done
+	@for h in libstemmer.h zxcvbn.h; do echo "#include <$$h>" | $(CC) -E -x c - >/dev/null 2>&1 || { echo "missing header '$$h' (libstemmer-dev, libzxcvbn-dev): run 'make deps'" >&2; exit 1; }; done
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS))"; } > $@
 
@@ -136,6 +137,11 @@ $(B)/intake-server: $(call obj,server/main.c) $(LIBSERVER) $(LIBINTAKE)
 	$(Q)$(LINK)
 $(B)/intake-officer: $(call obj,officer/main.c) $(LIBOFFICER) $(LIBINTAKE)
 	$(Q)$(LINK)
+# The officer also links Snowball (search) and zxcvbn (passphrases):
+# Debian ships neither with a pkg-config file, so config.mk checks their
+# headers instead.
+OFFICER_LIBS := -lstemmer -lzxcvbn
+$(B)/intake-officer $(B)/tests/test_off_%: LDLIBS_ALL += $(OFFICER_LIBS)
 
 # The page (web/): its files compiled into intake-server, its hash list
 # into intake-officer check-page and installed (web/embed.sh; web/README.md
