@@ -203,6 +203,24 @@ static void lists_apart_through_lookalikes(void **state)
 	}
 }
 
+/* Every word of both lists, alone, decodes to its own index. */
+static void every_word_decodes_to_itself(void **state)
+{
+	(void)state;
+	for (int lang = WORDS_RU; lang <= WORDS_EN; lang++) {
+		for (unsigned i = 0; i < WORDS_COUNT; i++) {
+			uint8_t out[2];
+			unsigned v;
+
+			assert_int_equal(words_decode_bits(words_get((words_lang)lang, i), 1, out,
+			                                   sizeof out, NULL), ST_OK);
+			v = (unsigned)out[0] << 3 | out[1] >> 5;
+			if (v != i)
+				fail_msg("'%s' decodes as %u", words_get((words_lang)lang, i), v);
+		}
+	}
+}
+
 /* Random 132- and 165-bit strings through words of each list and back. */
 static void bits_round_trip(void **state)
 {
@@ -292,6 +310,7 @@ int main(void)
 		cmocka_unit_test(russian_list),
 		cmocka_unit_test(english_list),
 		cmocka_unit_test(lists_apart_through_lookalikes),
+		cmocka_unit_test(every_word_decodes_to_itself),
 		cmocka_unit_test(bits_round_trip),
 		cmocka_unit_test(encoding_is_msb_first),
 		cmocka_unit_test(typo_and_count),
