@@ -156,7 +156,7 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/config.mk
 	$(Q)$(CC) $(CFLAGS_ALL) -Iserver -Iofficer -c -o $@ $<
 $(LIBSERVER): $(B)/obj/gen/web_files.o
 $(LIBOFFICER): $(B)/obj/gen/web_release.o
-all: $(B)/web/RELEASE.sha256
+all test: $(B)/web/RELEASE.sha256
 
 ALL_LIBS := $(LIBSERVER) $(LIBOFFICER) $(LIBCLIENT) $(LIBINTAKE)
 $(LIBCLIENT) $(LIBSERVER) $(LIBOFFICER): | $(B)/obj/empty.o
