@@ -101,6 +101,7 @@ deps-bench:
 $(B)/config.mk: Makefile | deps
 	@mkdir -p $(B)
 	@for p in $(PKGS); do pkg-config --exists $$p || { echo "missing library '$$p' (pkg-config): run 'make deps'" >&2; exit 1; }; done
+	@for h in libstemmer.h zxcvbn.h; do echo "#include <$$h>" | $(CC) -E -x c - >/dev/null 2>&1 || { echo "missing header '$$h' (libstemmer-dev, libzxcvbn-dev): run 'make deps'" >&2; exit 1; }; done
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS))"; } > $@
 
@@ -136,6 +137,11 @@ $(B)/intake-server: $(call obj,server/main.c) $(LIBSERVER) $(LIBINTAKE)
 	$(Q)$(LINK)
 $(B)/intake-officer: $(call obj,officer/main.c) $(LIBOFFICER) $(LIBINTAKE)
 	$(Q)$(LINK)
+# The officer also links Snowball (search) and zxcvbn (passphrases):
+# Debian ships neither with a pkg-config file, so config.mk checks their
+# headers instead.
+OFFICER_LIBS := -lstemmer -lzxcvbn
+$(B)/intake-officer $(B)/tests/test_off_%: LDLIBS_ALL += $(OFFICER_LIBS)
 
 # The page (web/): its files compiled into intake-server, its hash list
 # into intake-officer check-page and installed (web/embed.sh; web/README.md
@@ -150,7 +156,7 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/config.mk
 	$(Q)$(CC) $(CFLAGS_ALL) -Iserver -Iofficer -c -o $@ $<
 $(LIBSERVER): $(B)/obj/gen/web_files.o
 $(LIBOFFICER): $(B)/obj/gen/web_release.o
-all: $(B)/web/RELEASE.sha256
+all test: $(B)/web/RELEASE.sha256
 
 ALL_LIBS := $(LIBSERVER) $(LIBOFFICER) $(LIBCLIENT) $(LIBINTAKE)
 $(LIBCLIENT) $(LIBSERVER) $(LIBOFFICER): | $(B)/obj/empty.o

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "enc.h"
 #include "reply.h"
+#include "term.h"
 #include "ui.h"
 
 #define REPLIES_MAX 10000
@@ -81,18 +82,20 @@ static st_t replies_b64(const char *text, size_t tl, uint8_t **out, size_t *len)
 	return ST_OK;
 }
 
-/* A reply's text for a terminal: control characters other than newline
- * and tab become '?', so a reply cannot drive the terminal. */
+/* A reply's text: on a terminal through term_clean (controls, C1,
+ * bidi and invisible characters shown escaped), so a reply cannot drive
+ * the terminal or disguise itself; raw when piped. */
 static void replies_print_text(const uint8_t *t, size_t n, int tty)
 {
-	size_t i;
+	char *clean = NULL;
 
-	for (i = 0; i < n; i++) {
-		uint8_t ch = t[i];
-		if (tty && ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f))
-			ch = '?';
-		putchar(ch);
-	}
+	if (!tty)
+		fwrite(t, 1, n, stdout);
+	else if (term_clean((const char *)t, n, TERM_LINES, &clean) == ST_OK)
+		fputs(clean, stdout);
+	else
+		fputs("?", stdout);
+	free(clean);
 	if (n == 0 || t[n - 1] != '\n')
 		putchar('\n');
 }

@@ -100,23 +100,9 @@ static int code_symbols(const char *text, char sym[CODE_SCAN + 1])
 		size_t len;
 		char a;
 
-		/* A small UTF-8 reader: ASCII, or two bytes (Cyrillic). */
-		if (s[i] < 0x80) {
-			c = s[i];
-			len = 1;
-		} else if (s[i] >= 0xc2 && s[i] <= 0xdf && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
-			c = (uint32_t)(s[i] & 0x1f) << 6 | (s[i + 1] & 0x3f);
-			len = 2;
-		} else if (s[i] == 0xe2 || s[i] == 0xe3) {
-			/* dashes and wide spaces: three bytes */
-			if (i + 2 >= n || (s[i + 1] & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80)
-				return -1;
-			c = (uint32_t)(s[i] & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 |
-			    (s[i + 2] & 0x3f);
-			len = 3;
-		} else {
+		c = words_utf8_next(s + i, n - i, &len);
+		if (len == 0)
 			return -1;
-		}
 		i += len;
 		if (code_skipped(c))
 			continue;

@@ -1,6 +1,6 @@
 /* words.c: bit strings as list words, and the forgiving reader of words a
- * person typed (FORMAT.md §4). The lists come from data/words/ (one file a list) through
- * a C file the build generates (words_list_ru, words_list_en). Typed text
+ * person typed (FORMAT.md §4). The lists come from data/words/ through a
+ * C file the build generates (words_list_ru, words_list_en). Typed text
  * is hostile: its length is bounded before any work, invalid UTF-8 is
  * refused, and the folded letters live in sodium_malloc'd memory. */
 #include "words.h"
@@ -38,9 +38,7 @@ const char *words_get(words_lang lang, unsigned index)
 	return list_of(lang)[index];
 }
 
-/* One code point from s (at most n bytes); its length in *len, 0 for
- * invalid UTF-8 (overlong, surrogate, above U+10FFFF, cut short). */
-static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
+uint32_t words_utf8_next(const unsigned char *s, size_t n, size_t *len)
 {
 	uint32_t c;
 	size_t k;
@@ -117,7 +115,7 @@ static size_t tokenize(const char *text, size_t tlen, token *toks, size_t max)
 	int in_word = 0;
 
 	while (i < tlen) {
-		uint32_t c = utf8_next(s + i, tlen - i, &len);
+		uint32_t c = words_utf8_next(s + i, tlen - i, &len);
 		token *t = count > 0 && count <= max ? &toks[count - 1] : NULL;
 
 		if (len == 0)
@@ -160,7 +158,7 @@ static void list_prefix(const char *w, uint32_t p[WORDS_PREFIX])
 
 	memset(p, 0, WORDS_PREFIX * sizeof *p);
 	for (size_t k = 0; k < WORDS_PREFIX && i < n; k++) {
-		p[k] = utf8_next(s + i, n - i, &len);
+		p[k] = words_utf8_next(s + i, n - i, &len);
 		if (len == 0)
 			return;
 		i += len;
@@ -175,7 +173,7 @@ static size_t list_letters(const char *w, uint32_t *out, size_t max)
 	size_t i = 0, n = strlen(w), k = 0, len;
 
 	while (i < n && k < max) {
-		out[k] = utf8_next(s + i, n - i, &len);
+		out[k] = words_utf8_next(s + i, n - i, &len);
 		if (len == 0)
 			break;
 		i += len;

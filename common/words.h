@@ -45,6 +45,11 @@ typedef struct {
  * range. */
 const char *words_get(words_lang lang, unsigned index);
 
+/* The code point at s (n bytes available) and its length in *len; *len
+ * is 0 for invalid UTF-8 (overlong, surrogate, above U+10FFFF, cut short).
+ * The one UTF-8 reader of typed receipts and fingerprints. */
+uint32_t words_utf8_next(const unsigned char *s, size_t n, size_t *len);
+
 /* Write the first nbits of in (nbits a multiple of 11, at most 8 * inlen)
  * as nbits / 11 words of lang separated by one space, NUL-terminated, into
  * out (cap bytes). ST_USAGE for a bad nbits, ST_TOOBIG when out is too

@@ -58,7 +58,7 @@ cat >submitter/letter.txt <<'TXT'
 Прилагаю копию его рапорта.
 TXT
 printf 'Рапорт об отказе от участия в боевых действиях.\n(копия)\n' >submitter/рапорт.txt
-head -c 300000 /dev/urandom >submitter/photo.jpg
+{ printf '\377\330\377\340'; head -c 300000 /dev/urandom; } >submitter/photo.jpg
 say "she checks the bundle against the published fingerprint, encrypts on her"
 say "own machine and uploads; nothing else is written to her disk:"
 "$SUBMIT" --server "$URL" --keys submitter/bundle.txt --fingerprint "$FP" --no-config \

@@ -14,13 +14,16 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <jansson.h>
+#include "classify.h"
 #include "enc.h"
 #include "env.h"
 #include "fsio.h"
+#include "hash.h"
 #include "jmem.h"
 #include "manifest.h"
 #include "payload.h"
 #include "seal.h"
+#include "term.h"
 
 #define CASE_NBUF 6       /* batches in flight: slack for a busy CPU */
 #define CASE_BATCH_BYTES (SEAL_BATCH * ENV_SLOT)
@@ -47,6 +50,7 @@ typedef struct {
 	uint64_t written;
 	uint64_t kicked;       /* bytes handed to writeback so far */
 	char sha256[CATALOG_HASH_HEX]; /* set by the hashing thread */
+	classify_result cls;   /* what the stored bytes are */
 	int done;
 } case_part;
 
@@ -75,6 +79,8 @@ typedef struct {
 	int full[CASE_NBUF];
 	uint64_t nbatches;
 	int failed;              /* the reading side gave up */
+	int hash_failed;         /* the hashing side could not hash */
+	hash_state *sha;         /* the hashing thread's */
 	struct case_job *job;
 } case_pipe;
 
@@ -95,6 +101,8 @@ typedef struct case_job {
 	uint8_t *text;         /* first CASE_FTS_MAX bytes, for the index */
 	size_t text_len, text_cap;
 	const char *why;       /* what went wrong, for the quarantine */
+	case_io *io;           /* progress out, or NULL */
+	uint64_t env_size;     /* for progress */
 } case_job;
 
 /* mkdirat (EEXIST allowed when !fresh) and open it without following a
@@ -105,7 +113,10 @@ static st_t case_subdir(int parent, const char *name, int fresh, int *fd)
 		return fsio_errno_status(errno);
 	*fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	                           O_CLOEXEC);
-	return *fd < 0 ? fsio_errno_status(errno) : ST_OK;
+	if (*fd < 0)
+		return fsio_errno_status(errno);
+	/* 0700 even if it existed with a wider mode */
+	return fchmod(*fd, 0700) == 0 ? ST_OK : ST_PERM;
 }
 
 /* Remove a folder we made (and what is in it), never following links. */
@@ -161,6 +172,12 @@ st_t case_store_open(const char *path, case_store **out)
 	cs->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cs->fd < 0) {
 		st = fsio_errno_status(errno);
+		goto cleanup;
+	}
+	/* The cases are testimony: 0700 whatever the umask made it or it
+	 * was before. */
+	if (fchmod(cs->fd, 0700) != 0) {
+		st = ST_PERM;
 		goto cleanup;
 	}
 	st = case_subdir(cs->fd, CASE_STAGING, 0, &cs->stagefd);
@@ -234,6 +251,8 @@ static st_t case_on_manifest(void *ctx, const manifest *m)
 	snprintf(j->parts[0].name, sizeof j->parts[0].name, "%s", CASE_TEXT_NAME);
 	snprintf(j->parts[0].path, sizeof j->parts[0].path, "%s", CASE_TEXT_NAME);
 	j->parts[0].type = "text/plain";
+	j->parts[0].cls.kind = "text";
+	j->parts[0].cls.exts = "txt";
 	j->parts[0].size = m->text_size;
 	for (i = 0; i < m->nfiles; i++) {
 		/* manifest_decode sanitized it already; a second pass costs
@@ -253,16 +272,29 @@ static st_t case_on_manifest(void *ctx, const manifest *m)
 	return ST_OK;
 }
 
+/* The k-th name to try for `name`: itself, then " (2)", " (3)"...
+ * before its extension. */
+static void case_variant(const char *name, int k, char out[CASE_STORED_MAX])
+{
+	const char *dot = strrchr(name, '.');
+	size_t stem = dot != NULL && dot != name ? (size_t)(dot - name) :
+	              strlen(name);
+
+	if (k == 1)
+		snprintf(out, CASE_STORED_MAX, "%s", name);
+	else
+		snprintf(out, CASE_STORED_MAX, "%.*s (%d)%s", (int)stem, name, k,
+		         name + stem);
+}
+
 /* Create the output file of part idx. An attachment whose name is taken
  * gets " (2)", " (3)"... before its extension: nothing is overwritten. */
 static st_t case_create_part(case_job *j, size_t idx)
 {
 	case_part *p = &j->parts[idx];
 	char stored[CASE_STORED_MAX];
-	const char *dot;
 	int k, fd = -1, flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	                        O_CLOEXEC;
-	size_t stem;
 
 	if (idx == 0) {
 		fd = openat(j->dirfd, CASE_TEXT_NAME, flags, 0600);
@@ -271,15 +303,8 @@ static st_t case_create_part(case_job *j, size_t idx)
 		j->curfd = fd;
 		return ST_OK;
 	}
-	dot = strrchr(p->name, '.');
-	stem = dot != NULL && dot != p->name ? (size_t)(dot - p->name) :
-	       strlen(p->name);
 	for (k = 1; k <= CASE_NAME_TRIES && fd < 0; k++) {
-		if (k == 1)
-			snprintf(stored, sizeof stored, "%s", p->name);
-		else
-			snprintf(stored, sizeof stored, "%.*s (%d)%s", (int)stem,
-			         p->name, k, p->name + stem);
+		case_variant(p->name, k, stored);
 		fd = openat(j->filesfd, stored, flags, 0600);
 		if (fd < 0 && errno != EEXIST)
 			return fsio_errno_status(errno);
@@ -291,6 +316,42 @@ static st_t case_create_part(case_job *j, size_t idx)
 	snprintf(p->path, sizeof p->path, "%s/%s", CASE_FILES_DIR, stored);
 	j->curfd = fd;
 	return ST_OK;
+}
+
+/* Classify a complete attachment by its bytes and, when its extension
+ * does not match them, rename it (classify_name: "photo.jpg" holding a
+ * program becomes "photo.jpg.bin"). Nothing is ever run or opened by
+ * another program. */
+static st_t case_classify_part(case_job *j, case_part *p)
+{
+	const char *stored = p->path + sizeof CASE_FILES_DIR;
+	char want[CASE_STORED_MAX], name[CASE_STORED_MAX];
+	int fd, k;
+	st_t st;
+
+	fd = openat(j->filesfd, stored, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fsio_errno_status(errno);
+	st = classify_fd(fd, p->size, &p->cls);
+	close(fd);
+	if (st != ST_OK)
+		return st;
+	classify_name(&p->cls, p->name, want, sizeof want);
+	if (strcmp(want, p->name) == 0)
+		return ST_OK;
+	for (k = 1; k <= CASE_NAME_TRIES; k++) {
+		case_variant(want, k, name);
+		if (renameat2(j->filesfd, stored, j->filesfd, name,
+		              RENAME_NOREPLACE) == 0) {
+			snprintf(p->path, sizeof p->path, "%s/%s", CASE_FILES_DIR,
+			         name);
+			return ST_OK;
+		}
+		if (errno != EEXIST)
+			return fsio_errno_status(errno);
+	}
+	j->why = "too many attachments with the same name";
+	return ST_BADDATA;
 }
 
 /* Map a parser part number to our index, opening its file if needed. */
@@ -403,24 +464,26 @@ static st_t case_on_part_end(void *ctx, int part)
 	j->curfd = -1;
 	j->cur = -2;
 	cp->done = 1;
+	if (st == ST_OK && idx > 0)
+		st = case_classify_part(j, cp);
 	return st == ST_OK ? case_add_seg(j, NULL, 0, idx, 1) : st;
 }
 
 /* ---- the two-thread pipeline ---- */
 
-/* Hashing thread: SHA-256 of each part, run by run, batch by batch. */
+/* Hashing thread: SHA-256 of each part (common/hash: libcrypto with the
+ * CPU's SHA extensions), run by run, batch by batch. */
 static void *case_hash_thread(void *arg)
 {
 	case_pipe *pp = arg;
 	case_job *j = pp->job;
-	crypto_hash_sha256_state sha;
-	uint8_t h[crypto_hash_sha256_BYTES];
+	uint8_t h[HASH_SHA256_LEN];
 	case_segs *sg;
 	uint64_t b;
 	size_t slot, i;
 	int stop;
+	st_t st = ST_OK;
 
-	crypto_hash_sha256_init(&sha);
 	for (b = 0; b < pp->nbatches; b++) {
 		slot = b % CASE_NBUF;
 		pthread_mutex_lock(&pp->mu);
@@ -431,21 +494,24 @@ static void *case_hash_thread(void *arg)
 		if (stop)
 			break;
 		sg = &pp->segs[slot];
-		for (i = 0; i < sg->n; i++) {
+		for (i = 0; st == ST_OK && i < sg->n; i++) {
 			if (!sg->v[i].end) {
-				crypto_hash_sha256_update(&sha, sg->v[i].p, sg->v[i].n);
+				st = hash_sha256_update(pp->sha, sg->v[i].p, sg->v[i].n);
 				continue;
 			}
-			crypto_hash_sha256_final(&sha, h);
-			enc_hex_encode(j->parts[sg->v[i].idx].sha256, h, sizeof h);
-			crypto_hash_sha256_init(&sha);
+			st = hash_sha256_final(pp->sha, h);
+			if (st == ST_OK)
+				enc_hex_encode(j->parts[sg->v[i].idx].sha256, h,
+				               sizeof h);
 		}
 		pthread_mutex_lock(&pp->mu);
 		pp->full[slot] = 0;
+		if (st != ST_OK)
+			pp->hash_failed = 1; /* no part may go without its digest */
 		pthread_cond_broadcast(&pp->cv);
 		pthread_mutex_unlock(&pp->mu);
 	}
-	sodium_memzero(&sha, sizeof sha);
+	sodium_memzero(h, sizeof h);
 	return NULL;
 }
 
@@ -506,6 +572,9 @@ static st_t case_read_batches(case_job *j, case_pipe *pp, int fd,
 		pp->full[slot] = 1;
 		pthread_cond_broadcast(&pp->cv);
 		pthread_mutex_unlock(&pp->mu);
+		if (j->io != NULL && j->io->progress != NULL)
+			j->io->progress(j->io->ctx, header_len + (first + count) *
+			                (uint64_t)ENV_SLOT, j->env_size);
 	}
 	if (st != ST_OK) {
 		pthread_mutex_lock(&pp->mu);
@@ -536,6 +605,8 @@ static st_t case_stream(case_job *j, int fd, const env_keys *keys,
 		pp.buf[i] = j->cs->buf[i];
 	j->pipe = &pp;
 	st = payload_parser_new(env_keys_stream_len(keys), &sink, j, &j->parser);
+	if (st == ST_OK)
+		st = hash_sha256_new(&pp.sha);
 	if (st != ST_OK)
 		goto cleanup;
 	if (pthread_create(&th, NULL, case_hash_thread, &pp) != 0) {
@@ -544,6 +615,8 @@ static st_t case_stream(case_job *j, int fd, const env_keys *keys,
 	}
 	st = case_read_batches(j, &pp, fd, keys, eh);
 	pthread_join(th, NULL);
+	if (st == ST_OK && pp.hash_failed)
+		st = ST_INTERNAL;
 	if (st != ST_OK)
 		goto cleanup;
 	st = payload_parser_finish(j->parser);
@@ -557,6 +630,7 @@ cleanup:
 		sodium_memzero(pp.buf[i], pp.used[i]); /* the plaintext */
 		free(pp.segs[i].v);
 	}
+	hash_sha256_free(pp.sha);
 	j->pipe = NULL;
 	pthread_mutex_destroy(&pp.mu);
 	pthread_cond_destroy(&pp.cv);
@@ -587,15 +661,21 @@ static st_t case_sync_parts(case_job *j)
 static int case_bad_envelope(st_t st)
 {
 	return st == ST_BADDATA || st == ST_VERSION || st == ST_DECRYPT ||
-	       st == ST_NOKEY || st == ST_MISMATCH || st == ST_TOOBIG;
+	       st == ST_MISMATCH || st == ST_TOOBIG;
 }
 
 /* What the case's manifest.json says (caller json_decref's). */
 static json_t *case_manifest_json(const case_job *j, const catalog_case *cc)
 {
 	json_t *doc, *files, *reply, *f;
+	char *envname = NULL;
 	size_t i;
 
+	/* The envelope's file name is the stick's, not the manifest's: it
+	 * may not even be UTF-8, which a JSON string must be. */
+	if (term_clean(cc->envelope, strlen(cc->envelope), 0, &envname) !=
+	    ST_OK)
+		return NULL;
 	reply = cc->reply_pk == NULL ? json_null() :
 	        json_pack("{s:s, s:s}", "public_key", cc->reply_pk, "mailbox",
 	                  cc->mailbox);
@@ -603,7 +683,7 @@ static json_t *case_manifest_json(const case_job *j, const catalog_case *cc)
 	doc = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o,"
 	                " s:{s:s, s:I, s:s}}",
 	                "case", (json_int_t)cc->id,
-	                "envelope", cc->envelope,
+	                "envelope", envname,
 	                "envelope_id", cc->envelope_id,
 	                "envelope_size", (json_int_t)cc->envelope_size,
 	                "received", cc->received,
@@ -614,16 +694,20 @@ static json_t *case_manifest_json(const case_job *j, const catalog_case *cc)
 	                "text", "path", j->parts[0].path,
 	                "size", (json_int_t)j->parts[0].size,
 	                "sha256", j->parts[0].sha256);
+	free(envname);
 	if (doc == NULL || files == NULL ||
 	    json_object_set_new(doc, "files", files) != 0) {
 		json_decref(doc);
 		return NULL;
 	}
 	for (i = 1; i < j->nparts; i++) {
-		f = json_pack("{s:s, s:s, s:I, s:s, s:s}", "name", j->parts[i].name,
-		              "path", j->parts[i].path,
+		f = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "name",
+		              j->parts[i].name, "path", j->parts[i].path,
 		              "size", (json_int_t)j->parts[i].size,
-		              "type", j->parts[i].type, "sha256", j->parts[i].sha256);
+		              "type", j->parts[i].type,
+		              "kind", j->parts[i].cls.kind,
+		              "flags", j->parts[i].cls.flags,
+		              "sha256", j->parts[i].sha256);
 		if (f == NULL || json_array_append_new(files, f) != 0) {
 			json_decref(doc);
 			return NULL;
@@ -689,6 +773,8 @@ static st_t case_commit(case_job *j, catalog_case *cc, case_outcome *outcome,
 		files[i].path = j->parts[i].path;
 		files[i].size = j->parts[i].size;
 		files[i].type = j->parts[i].type;
+		files[i].kind = j->parts[i].cls.kind;
+		files[i].flags = j->parts[i].cls.flags;
 		memcpy(files[i].sha256, j->parts[i].sha256, CATALOG_HASH_HEX);
 	}
 	cc->files = files;
@@ -825,6 +911,44 @@ static st_t case_quarantine(case_store *cs, int dirfd, const char *name,
 	return st;
 }
 
+/* The recipients' key ids, comma-separated. */
+static void case_key_ids(const env_info *info, char out[CASE_IDS_MAX])
+{
+	size_t i, k = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < info->nrecip && i < 16; i++) {
+		if (i > 0) {
+			memcpy(out + k, ", ", 2);
+			k += 2;
+		}
+		enc_hex_encode(out + k, info->key_ids[i], KEY_ID_LEN);
+		k += 2 * KEY_ID_LEN;
+	}
+	out[k] = '\0';
+}
+
+/* 1 when two folder descriptors name the same folder. */
+static int case_same_dir(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* An envelope from quarantine opened after all (it was quarantined for
+ * a key, not damage): its .reason no longer holds. The envelope stays,
+ * as every opened envelope stays where it was read. */
+static void case_unquarantine(case_store *cs, const char *name)
+{
+	char reason[NAME_MAX + 16];
+
+	if (snprintf(reason, sizeof reason, "%s.reason", name) <
+	    (int)sizeof reason)
+		unlinkat(cs->quarfd, reason, 0);
+}
+
 /* Read and open the header; on failure j->why says what was wrong. */
 static st_t case_header(case_job *j, int fd, uint64_t size,
                         const key_secret *k, env_keys **keys,
@@ -851,6 +975,8 @@ static st_t case_header(case_job *j, int fd, uint64_t size,
 		return ST_MISMATCH;
 	}
 	st = env_open_header(hdr, info.header_len, k, keys, &stanza);
+	if (st == ST_NOKEY && j->io != NULL)
+		case_key_ids(&info, j->io->sealed_to);
 	if (st == ST_NOKEY)
 		j->why = "not encrypted to this officer's key";
 	else if (st != ST_OK)
@@ -882,12 +1008,14 @@ static void case_job_release(case_job *j)
 }
 
 st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
-                        const char *name, case_outcome *outcome,
-                        long long *id)
+                        const char *name, case_io *io,
+                        case_outcome *outcome, long long *id)
 {
 	char keyid[2 * KEY_ID_LEN + 1], hash[CATALOG_HASH_HEX];
 	char opened[32], received[16], pkhex[65], mbhex[33];
+	char keyfp[KEY_FP_TEXT_MAX];
 	uint8_t h[crypto_generichash_BYTES], rnd[8];
+	key_bundle one;
 	crypto_generichash_state eh;
 	env_keys *keys = NULL;
 	catalog_case cc;
@@ -900,6 +1028,7 @@ st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
 
 	memset(&j, 0, sizeof j);
 	j.cs = cs;
+	j.io = io;
 	j.dirfd = j.filesfd = j.curfd = -1;
 	j.cur = -2;
 	*outcome = CASE_FAILED;
@@ -925,6 +1054,7 @@ st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
 	if (st == ST_OK) {
 		/* read once, front to back: ask for readahead (removable media) */
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		j.env_size = (uint64_t)sb.st_size;
 		st = case_header(&j, fd, (uint64_t)sb.st_size, k, &keys, keyid,
 		                 &eh);
 	}
@@ -963,6 +1093,10 @@ st_t case_open_envelope(case_store *cs, const key_secret *k, int dirfd,
 	if (st != ST_OK)
 		goto cleanup;
 	cc.key_id = keyid;
+	one.n = 0;
+	key_bundle_add(&one, k->pk);
+	key_bundle_fingerprint(&one, keyfp);
+	cc.key_fp = keyfp;
 	if (j.m->has_reply) {
 		enc_hex_encode(pkhex, j.m->reply_pk, sizeof j.m->reply_pk);
 		enc_hex_encode(mbhex, j.m->mailbox, sizeof j.m->mailbox);
@@ -979,7 +1113,17 @@ cleanup:
 	case_job_release(&j);
 	if (staged && !renamed)
 		case_rmtree(cs->stagefd, j.stage_name, 1);
-	if (st != ST_OK && case_bad_envelope(st)) {
+	if (st == ST_NOKEY) {
+		/* Not damage: sealed to another officer. Leave it untouched
+		 * on the stick for whoever holds that key. */
+		*outcome = CASE_NOT_MINE;
+	} else if (st != ST_OK && case_bad_envelope(st) &&
+	           case_same_dir(dirfd, cs->quarfd)) {
+		*outcome = CASE_QUARANTINED; /* a retry: it stays there */
+	} else if (st == ST_OK && *outcome == CASE_OPENED &&
+	           case_same_dir(dirfd, cs->quarfd)) {
+		case_unquarantine(cs, name);
+	} else if (st != ST_OK && case_bad_envelope(st)) {
 		if (case_quarantine(cs, dirfd, name, st, j.why != NULL ? j.why :
 		                    "cannot open") == ST_OK)
 			*outcome = CASE_QUARANTINED;

@@ -23,6 +23,8 @@
 #include "fsio.h"
 #include "key.h"
 #include "reply.h"
+#include "term.h"
+#include "tty.h"
 
 enum {
 	OPT_CASES = 1 << 0,
@@ -33,28 +35,52 @@ enum {
 	OPT_OUT = 1 << 5,
 	OPT_JSON = 1 << 6,
 	OPT_STATS = 1 << 7,
+	OPT_STATE = 1 << 8,
+	OPT_SINCE = 1 << 9,
+	OPT_UNTIL = 1 << 10,
+	OPT_QUIET = 1 << 11,
+	OPT_RETRY = 1 << 12,
 };
 
 typedef struct {
 	const char *cases, *from, *key, *passfile, *message, *out;
+	catalog_filter filter; /* list and search (--key is the filter's) */
 	int json;
 	int stats;
+	int quiet;
+	int retry;        /* --retry-quarantine */
 	char **pos;       /* positional arguments */
 	int help;         /* --help was shown */
 } casecmd_opts;
 
 static const char open_usage[] =
 	"usage: intake-officer open --from DIR --cases CASES --key SECFILE\n"
-	"                           [--passphrase-file FILE] [--stats]\n"
+	"                           [--passphrase-file FILE] [--stats] [--quiet]\n"
+	"       intake-officer open --retry-quarantine --cases CASES --key SECFILE\n"
 	"  (air-gapped) decrypt every DIR/*.env not yet in the catalog into\n"
-	"  CASES/case-NNNNNN/; bad envelopes go to CASES/quarantine/.\n"
-	"  --stats prints time, throughput and peak memory after the unlock.\n";
+	"  CASES/case-NNNNNN/. Damaged envelopes go to CASES/quarantine/ (with\n"
+	"  a .reason file); envelopes sealed to none of this key's ids are not\n"
+	"  damaged and are left where they are, named with the key ids they\n"
+	"  are for. --retry-quarantine tries CASES/quarantine/ again (for\n"
+	"  envelopes quarantined by a wrong key before). Attachments are\n"
+	"  classified by content and never opened. On a terminal, progress is\n"
+	"  shown on stderr unless --quiet. --stats prints time, throughput\n"
+	"  and peak memory after the unlock.\n";
 static const char list_usage[] =
-	"usage: intake-officer list --cases CASES [--json]\n"
-	"  (air-gapped) list the cases in the catalog.\n";
+	"usage: intake-officer list --cases CASES [--state STATE]\n"
+	"                           [--since DATE] [--until DATE] [--key KEY]\n"
+	"                           [--json]\n"
+	"  (air-gapped) list the cases in the catalog: sizes, files (with how\n"
+	"  many are flagged risky, '!'), and the fingerprint of the key that\n"
+	"  opened each, as keygen and fingerprint print it. STATE is new,\n"
+	"  reviewed, replied or archived; DATE is YYYY-MM-DD, the day the\n"
+	"  envelope was received; KEY a fingerprint or hex key id.\n";
 static const char show_usage[] =
 	"usage: intake-officer show CASE --cases CASES [--json]\n"
-	"  (air-gapped) one case: its files with SHA-256, and its notes.\n";
+	"  (air-gapped) one case: its folder, its files with SHA-256 and kind\n"
+	"  by content (risky ones flagged), its notes, and the testimony.\n"
+	"  Text from the envelope is shown with control and invisible\n"
+	"  characters escaped (\\xHH, \\u{HHHH}); --json is exact.\n";
 static const char note_usage[] =
 	"usage: intake-officer note CASE TEXT --cases CASES\n"
 	"  (air-gapped) add a note to a case.\n";
@@ -63,14 +89,38 @@ static const char state_usage[] =
 	"--cases CASES\n"
 	"  (air-gapped) set the state of a case.\n";
 static const char search_usage[] =
-	"usage: intake-officer search TEXT --cases CASES [--json]\n"
-	"  (air-gapped) cases whose testimony contains every word of TEXT.\n";
+	"usage: intake-officer search TEXT --cases CASES [--state STATE]\n"
+	"                             [--since DATE] [--until DATE] [--key KEY]\n"
+	"                             [--json]\n"
+	"  (air-gapped) cases whose testimony, notes or attachment names\n"
+	"  contain every word of TEXT in any inflected form (Russian and\n"
+	"  English stemming; ё is е; case ignored), best match first, with\n"
+	"  the hits in [brackets]. A word ending in * is a prefix (подвал*).\n"
+	"  Nothing else in TEXT is an operator. Filters as for list.\n";
 static const char reply_usage[] =
 	"usage: intake-officer reply CASE --message-file FILE --out DIR\n"
 	"                            --cases CASES --key SECFILE\n"
 	"                            [--passphrase-file FILE]\n"
 	"  (air-gapped) encrypt a reply to the submitter of CASE into\n"
 	"  DIR/MAILBOX.RANDOM.reply, for 'intake-officer push' online.\n";
+
+static int casecmd_valid_state(const char *s)
+{
+	return strcmp(s, "new") == 0 || strcmp(s, "reviewed") == 0 ||
+	       strcmp(s, "replied") == 0 || strcmp(s, "archived") == 0;
+}
+
+/* "YYYY-MM-DD", a real calendar day. */
+static int casecmd_valid_date(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	return end != NULL && *end == '\0' && strlen(s) == 10 &&
+	       tm.tm_year >= 100;
+}
 
 /* Parse the options `allowed` (all of `required` must be given) and
  * exactly npos positional arguments. */
@@ -87,6 +137,11 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		{ "out", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "since", required_argument, NULL, 'F' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "retry-quarantine", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +150,9 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		{ 'k', OPT_KEY, "--key" }, { 'p', OPT_PASS, "--passphrase-file" },
 		{ 'm', OPT_MSG, "--message-file" }, { 'o', OPT_OUT, "--out" },
 		{ 'j', OPT_JSON, "--json" }, { 's', OPT_STATS, "--stats" },
+		{ 'S', OPT_STATE, "--state" }, { 'F', OPT_SINCE, "--since" },
+		{ 'U', OPT_UNTIL, "--until" }, { 'q', OPT_QUIET, "--quiet" },
+		{ 'R', OPT_RETRY, "--retry-quarantine" },
 	};
 	unsigned seen = 0;
 	size_t i;
@@ -121,12 +179,24 @@ static st_t casecmd_parse(int argc, char **argv, const char *usage,
 		case 'm': o->message = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 's': o->stats = 1; break;
+		case 'S': o->filter.state = optarg; break;
+		case 'F': o->filter.since = optarg; break;
+		case 'U': o->filter.until = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'R': o->retry = 1; break;
 		default: o->json = 1; break;
 		}
 	}
 	for (i = 0; i < sizeof map / sizeof map[0]; i++)
 		if ((required & map[i].bit) && !(seen & map[i].bit))
 			return cli_usage(usage, "%s is required", map[i].name);
+	if (o->filter.state != NULL && !casecmd_valid_state(o->filter.state))
+		return cli_usage(usage, "unknown state '%s'", o->filter.state);
+	if ((o->filter.since != NULL && !casecmd_valid_date(o->filter.since)) ||
+	    (o->filter.until != NULL && !casecmd_valid_date(o->filter.until)))
+		return cli_usage(usage, "dates are YYYY-MM-DD");
+	if (allowed & OPT_STATE)
+		o->filter.key = o->key;
 	if (argc - optind != npos)
 		return cli_usage(usage, "expected %d argument%s", npos,
 		                 npos == 1 ? "" : "s");
@@ -239,14 +309,58 @@ static void casecmd_stats_end(double t0, size_t n, uint64_t bytes)
 	        dt > 0 ? (double)bytes / dt / 1e6 : 0.0, hwm);
 }
 
+/* What the progress line of open knows. */
+typedef struct {
+	tty_progress bar;
+	size_t i, n;            /* envelope i (0-based) of n */
+	const char *name;
+	uint64_t before, all;   /* bytes of earlier envelopes; of all */
+} casecmd_prog;
+
+/* "open 2 of 5 'a.env' 50%  all: 1.5 GiB of 4.0 GiB  37%  ..." */
+static void casecmd_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	casecmd_prog *p = ctx;
+	char line[256], bytes[128], name[48];
+
+	if (!tty_progress_due(&p->bar, 0))
+		return;
+	term_clean_buf(p->name, strlen(p->name), 0, name, sizeof name);
+	tty_progress_bytes(&p->bar, p->before + done, p->all, bytes,
+	                   sizeof bytes);
+	snprintf(line, sizeof line, "open %zu of %zu '%s' %3u%%  all: %s",
+	         p->i + 1, p->n, name,
+	         (unsigned)(total > 0 && done <= total ? done * 100 / total : 0),
+	         bytes);
+	tty_progress_show(&p->bar, line);
+}
+
+/* "XXXX-...-XXXX (key id 0011223344556677)" for the key we hold. */
+static void casecmd_held(const key_secret *k, char *out, size_t cap)
+{
+	key_bundle one;
+	char fp[KEY_FP_TEXT_MAX], id[2 * KEY_ID_LEN + 1];
+	uint8_t raw[KEY_ID_LEN];
+
+	one.n = 0;
+	key_bundle_add(&one, k->pk);
+	key_bundle_fingerprint(&one, fp);
+	key_id(k->pk, raw);
+	enc_hex_encode(id, raw, sizeof raw);
+	snprintf(out, cap, "%s (key id %s)", fp, id);
+}
+
 st_t casecmd_open(int argc, char **argv)
 {
 	casecmd_opts o;
+	casecmd_prog prog;
 	case_store *cs = NULL;
 	key_secret *k = NULL;
 	case_outcome out;
-	char **names = NULL;
-	size_t n = 0, i, opened = 0, quarantined = 0;
+	case_io io;
+	char **names = NULL, safe[CLI_SAFE_MAX], held[128];
+	char qdir[PATH_MAX];
+	size_t n = 0, i, opened = 0, quarantined = 0, foreign = 0;
 	uint64_t bytes = 0;
 	double t0 = 0;
 	struct stat sb;
@@ -255,18 +369,27 @@ st_t casecmd_open(int argc, char **argv)
 	st_t st, one, worst = ST_OK;
 
 	st = casecmd_parse(argc, argv, open_usage, OPT_FROM | OPT_CASES |
-	                   OPT_KEY | OPT_PASS | OPT_STATS, OPT_FROM | OPT_CASES |
-	                   OPT_KEY, 0, &o);
+	                   OPT_KEY | OPT_PASS | OPT_STATS | OPT_QUIET |
+	                   OPT_RETRY, OPT_CASES | OPT_KEY, 0, &o);
 	if (st != ST_OK || o.help)
 		return st;
-	d = opendir(o.from);
-	if (d == NULL) {
-		st = cli_fail(ST_NOINPUT, "cannot read '%s'", o.from);
-		goto cleanup;
+	if ((o.from == NULL) == !o.retry)
+		return cli_usage(open_usage, "give either --from or "
+		                 "--retry-quarantine");
+	if (o.retry) {
+		if (snprintf(qdir, sizeof qdir, "%s/%s", o.cases,
+		             CASE_QUARANTINE) >= (int)sizeof qdir)
+			return cli_usage(open_usage, "--cases path too long");
+		o.from = qdir;
 	}
 	st = case_store_open(o.cases, &cs);
 	if (st != ST_OK) {
 		cli_fail(st, "cannot use '%s' for cases", o.cases);
+		goto cleanup;
+	}
+	d = opendir(o.from);
+	if (d == NULL) {
+		st = cli_fail(ST_NOINPUT, "cannot read '%s'", o.from);
 		goto cleanup;
 	}
 	st = casecmd_pending(d, case_store_catalog(cs), &names, &n);
@@ -281,37 +404,70 @@ st_t casecmd_open(int argc, char **argv)
 	st = cli_unlock(o.key, o.passfile, &k);
 	if (st != ST_OK)
 		goto cleanup;
+	casecmd_held(k, held, sizeof held);
+	memset(&prog, 0, sizeof prog);
+	prog.n = n;
+	for (i = 0; i < n; i++)
+		if (fstatat(dirfd(d), names[i], &sb, AT_SYMLINK_NOFOLLOW) == 0)
+			prog.all += (uint64_t)sb.st_size;
 	if (o.stats)
 		t0 = casecmd_stats_begin();
+	tty_progress_init(&prog.bar, o.quiet);
 	for (i = 0; i < n; i++) {
-		one = case_open_envelope(cs, k, dirfd(d), names[i], &out, &id);
+		memset(&io, 0, sizeof io);
+		io.progress = casecmd_progress;
+		io.ctx = &prog;
+		prog.i = i;
+		prog.name = names[i];
+		if (fstatat(dirfd(d), names[i], &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			sb.st_size = 0;
+		one = case_open_envelope(cs, k, dirfd(d), names[i], &io, &out, &id);
+		tty_progress_end(&prog.bar);
 		switch (out) {
 		case CASE_OPENED:
-			printf("case-%06lld\t%s\n", id, names[i]);
+			printf("case-%06lld\t%s\n", id, cli_safe(names[i], safe));
+			fflush(stdout);
 			opened++;
-			if (fstatat(dirfd(d), names[i], &sb, AT_SYMLINK_NOFOLLOW) == 0)
-				bytes += (uint64_t)sb.st_size;
+			bytes += (uint64_t)sb.st_size;
 			break;
 		case CASE_KNOWN:
 			fprintf(stderr, "'%s': already opened as case-%06lld\n",
-			        names[i], id);
+			        cli_safe(names[i], safe), id);
+			break;
+		case CASE_NOT_MINE:
+			fprintf(stderr, "'%s': sealed to key id %s, not to the key "
+			        "held here, %s: left in place for that officer\n",
+			        cli_safe(names[i], safe), io.sealed_to, held);
+			foreign++;
 			break;
 		case CASE_QUARANTINED:
-			fprintf(stderr, "'%s': %s: moved to quarantine\n",
-			        names[i], st_str(one));
+			fprintf(stderr, "'%s': %s: %s\n", cli_safe(names[i], safe),
+			        st_str(one), o.retry ? "still damaged, left in "
+			        "quarantine" : "damaged, moved to quarantine");
 			quarantined++;
 			worst = ST_BADDATA;
 			break;
 		case CASE_FAILED:
 			/* Our disk or memory, not the envelope: stop here. */
-			st = cli_fail(one, "cannot open '%s'", names[i]);
+			st = cli_fail(one, "cannot open '%s'",
+			              cli_safe(names[i], safe));
 			goto cleanup;
 		}
+		prog.before += (uint64_t)sb.st_size;
 	}
 	fflush(stdout);
-	fprintf(stderr, "%zu opened, %zu quarantined\n", opened, quarantined);
+	fprintf(stderr, "%zu opened, %zu for another key (left in place), "
+	        "%zu quarantined\n", opened, foreign, quarantined);
+	if (foreign > 0)
+		fprintf(stderr, "this machine holds %s; 'intake-officer "
+		        "fingerprint' prints a key's fingerprint and key id\n",
+		        held);
 	if (o.stats)
 		casecmd_stats_end(t0, opened, bytes);
+	/* Envelopes for a colleague are normal on a shared stick; only
+	 * when none at all was ours is the key probably the wrong one. */
+	if (worst == ST_OK && opened == 0 && foreign > 0)
+		worst = ST_NOKEY;
 	st = worst;
 cleanup:
 	for (i = 0; i < n; i++)
@@ -324,20 +480,22 @@ cleanup:
 	return st;
 }
 
-/* Print a JSON value on stdout. */
+/* Print a JSON value on stdout, ASCII only: exact for a parser, and no
+ * raw C1 or bidi character reaches a terminal. */
 static st_t casecmd_print_json(json_t *v)
 {
-	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	                          JSON_ENSURE_ASCII) != 0)
 		return ST_IO;
 	putchar('\n');
 	return ST_OK;
 }
 
-static const char *casecmd_str(json_t *o, const char *key)
+/* A string member cleaned for the terminal (see cli_safe). */
+static const char *casecmd_safe(json_t *o, const char *key,
+                                char buf[CLI_SAFE_MAX])
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
+	return cli_safe(json_string_value(json_object_get(o, key)), buf);
 }
 
 static long long casecmd_int(json_t *o, const char *key)
@@ -345,22 +503,35 @@ static long long casecmd_int(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+/* The key of a case as keygen and fingerprint print it; catalogs from
+ * before version 2 know only the hex id. */
+static const char *casecmd_key(json_t *r, char buf[CLI_SAFE_MAX])
+{
+	const char *fp = json_string_value(json_object_get(r, "key_fp"));
+
+	return cli_safe(fp != NULL ? fp : json_string_value(
+	                json_object_get(r, "key_id")), buf);
+}
+
 st_t casecmd_list(int argc, char **argv)
 {
+	char safe[CLI_SAFE_MAX], safe2[CLI_SAFE_MAX], safe3[CLI_SAFE_MAX];
+	char size[16], files[24];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *rows = NULL, *r;
 	size_t i;
 	st_t st;
 
-	st = casecmd_parse(argc, argv, list_usage, OPT_CASES | OPT_JSON,
+	st = casecmd_parse(argc, argv, list_usage, OPT_CASES | OPT_JSON |
+	                   OPT_STATE | OPT_SINCE | OPT_UNTIL | OPT_KEY,
 	                   OPT_CASES, 0, &o);
 	if (st != ST_OK || o.help)
 		return st;
 	st = casecmd_catalog(o.cases, &cat);
 	if (st != ST_OK)
 		return st;
-	st = catalog_list(cat, &rows);
+	st = catalog_list(cat, &o.filter, &rows);
 	if (st != ST_OK) {
 		cli_fail(st, "cannot read the catalog");
 		goto cleanup;
@@ -369,26 +540,77 @@ st_t casecmd_list(int argc, char **argv)
 		st = casecmd_print_json(rows);
 		goto cleanup;
 	}
-	printf("%-11s %-9s %-10s %12s %5s %-16s %s\n", "case", "state",
-	       "received", "bytes", "files", "key", "reply");
-	json_array_foreach(rows, i, r)
-		printf("case-%06lld %-9s %-10s %12lld %5lld %-16s %s\n",
-		       casecmd_int(r, "id"), casecmd_str(r, "state"),
-		       casecmd_str(r, "received"), casecmd_int(r, "content_size"),
-		       casecmd_int(r, "nfiles"), casecmd_str(r, "key_id"),
-		       casecmd_int(r, "can_reply") ? "yes" : "no");
+	if (json_array_size(rows) == 0) {
+		fprintf(stderr, "no cases%s\n", o.filter.state != NULL ||
+		        o.filter.since != NULL || o.filter.until != NULL ||
+		        o.filter.key != NULL ? " match" : "");
+		goto cleanup;
+	}
+	printf("%-11s %-9s %-10s %10s %-6s %-5s %s\n", "case", "state",
+	       "received", "size", "files", "reply", "key");
+	json_array_foreach(rows, i, r) {
+		if (casecmd_int(r, "risky") > 0)
+			snprintf(files, sizeof files, "%lld!%lld",
+			         casecmd_int(r, "nfiles"), casecmd_int(r, "risky"));
+		else
+			snprintf(files, sizeof files, "%lld", casecmd_int(r, "nfiles"));
+		printf("case-%06lld %-9s %-10s %10s %-6s %-5s %s\n",
+		       casecmd_int(r, "id"), casecmd_safe(r, "state", safe),
+		       casecmd_safe(r, "received", safe2),
+		       tty_human((uint64_t)casecmd_int(r, "content_size"), size),
+		       files, casecmd_int(r, "can_reply") ? "yes" : "no",
+		       casecmd_key(r, safe3));
+	}
 cleanup:
 	json_decref(rows);
 	catalog_close(cat);
 	return st;
 }
 
+/* The testimony of a case, from its folder, sanitized; at most
+ * CASECMD_SHOW_TEXT bytes, with a pointer to the rest. */
+#define CASECMD_SHOW_TEXT ((size_t)1 << 20)
+static void casecmd_show_text(const char *folder)
+{
+	char path[PATH_MAX], *clean = NULL, safe[CLI_SAFE_MAX];
+	uint8_t *text;
+	size_t got = 0;
+	struct stat sb;
+	int fd = -1;
+
+	if (snprintf(path, sizeof path, "%s/%s", folder, CASE_TEXT_NAME) <
+	    (int)sizeof path)
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	text = malloc(CASECMD_SHOW_TEXT);
+	if (fd < 0 || fstat(fd, &sb) != 0 || text == NULL ||
+	    fsio_read_full(fd, text, CASECMD_SHOW_TEXT, &got) != ST_OK ||
+	    term_clean((const char *)text, got, TERM_LINES, &clean) != ST_OK) {
+		printf("(cannot read '%s')\n", cli_safe(path, safe));
+		goto cleanup;
+	}
+	fputs(clean, stdout);
+	if (got > 0 && text[got - 1] != '\n')
+		putchar('\n');
+	if ((uint64_t)sb.st_size > got)
+		printf("(the first %zu of %llu bytes; all of it is in '%s')\n", got,
+		       (unsigned long long)sb.st_size, cli_safe(path, safe));
+cleanup:
+	if (text != NULL) {
+		sodium_memzero(text, CASECMD_SHOW_TEXT);
+		free(text);
+	}
+	free(clean);
+	if (fd >= 0)
+		close(fd);
+}
+
 st_t casecmd_show(int argc, char **argv)
 {
+	char safe[CLI_SAFE_MAX], size[16], folder[PATH_MAX];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *c = NULL, *f;
-	const char *key;
+	const char *key, *flags, *kind;
 	json_t *v;
 	long long id;
 	size_t i;
@@ -408,23 +630,48 @@ st_t casecmd_show(int argc, char **argv)
 		cli_fail(st, "case '%s'", o.pos[0]);
 		goto cleanup;
 	}
+	snprintf(folder, sizeof folder, "%s/case-%06lld", o.cases, id);
 	if (o.json) {
+		json_object_set_new(c, "folder", json_string(folder));
 		st = casecmd_print_json(c);
 		goto cleanup;
 	}
+	printf("%-14s ", "folder");
+	cli_puts(stdout, folder, 0);
+	putchar('\n');
 	json_object_foreach(c, key, v) {
-		if (json_is_string(v))
-			printf("%-14s %s\n", key, json_string_value(v));
-		else if (json_is_integer(v))
+		if (json_is_string(v)) {
+			printf("%-14s ", key);
+			cli_puts(stdout, json_string_value(v), 0);
+			putchar('\n');
+		} else if (json_is_integer(v)) {
 			printf("%-14s %lld\n", key, (long long)json_integer_value(v));
+		}
 	}
 	printf("files:\n");
-	json_array_foreach(json_object_get(c, "files"), i, f)
-		printf("  %s  %12lld  %s\n", casecmd_str(f, "sha256"),
-		       casecmd_int(f, "size"), casecmd_str(f, "path"));
+	json_array_foreach(json_object_get(c, "files"), i, f) {
+		flags = json_string_value(json_object_get(f, "flags"));
+		kind = json_string_value(json_object_get(f, "kind"));
+		printf("  %s %s %10s  %-10s ", flags != NULL && *flags != '\0' ?
+		       "RISK" : "    ", casecmd_safe(f, "sha256", safe),
+		       tty_human((uint64_t)casecmd_int(f, "size"), size),
+		       kind != NULL && *kind != '\0' ? kind : "-");
+		cli_puts(stdout, json_string_value(json_object_get(f, "path")), 0);
+		if (flags != NULL && *flags != '\0') {
+			fputs("  (", stdout);
+			cli_puts(stdout, flags, 0);
+			fputs(")", stdout);
+		}
+		putchar('\n');
+	}
 	printf("notes:\n");
-	json_array_foreach(json_object_get(c, "notes"), i, f)
-		printf("  %s  %s\n", casecmd_str(f, "at"), casecmd_str(f, "text"));
+	json_array_foreach(json_object_get(c, "notes"), i, f) {
+		printf("  %s  ", casecmd_safe(f, "at", safe));
+		cli_puts(stdout, json_string_value(json_object_get(f, "text")), 0);
+		putchar('\n');
+	}
+	printf("testimony:\n");
+	casecmd_show_text(folder);
 cleanup:
 	json_decref(c);
 	catalog_close(cat);
@@ -478,20 +725,22 @@ st_t casecmd_state(int argc, char **argv)
 
 st_t casecmd_search(int argc, char **argv)
 {
+	char safe[CLI_SAFE_MAX], safe2[CLI_SAFE_MAX];
 	casecmd_opts o;
 	catalog *cat = NULL;
 	json_t *rows = NULL, *r;
 	size_t i;
 	st_t st;
 
-	st = casecmd_parse(argc, argv, search_usage, OPT_CASES | OPT_JSON,
+	st = casecmd_parse(argc, argv, search_usage, OPT_CASES | OPT_JSON |
+	                   OPT_STATE | OPT_SINCE | OPT_UNTIL | OPT_KEY,
 	                   OPT_CASES, 1, &o);
 	if (st != ST_OK || o.help)
 		return st;
 	st = casecmd_catalog(o.cases, &cat);
 	if (st != ST_OK)
 		return st;
-	st = catalog_search(cat, o.pos[0], &rows);
+	st = catalog_search(cat, o.pos[0], &o.filter, &rows);
 	if (st == ST_USAGE) {
 		cli_usage(search_usage, "nothing to search for");
 		goto cleanup;
@@ -504,11 +753,16 @@ st_t casecmd_search(int argc, char **argv)
 		st = casecmd_print_json(rows);
 		goto cleanup;
 	}
-	json_array_foreach(rows, i, r)
-		printf("case-%06lld %-9s %s\n", casecmd_int(r, "id"),
-		       casecmd_str(r, "state"), casecmd_str(r, "snippet"));
+	json_array_foreach(rows, i, r) {
+		printf("case-%06lld %-9s %s  ", casecmd_int(r, "id"),
+		       casecmd_safe(r, "state", safe),
+		       casecmd_safe(r, "received", safe2));
+		cli_puts(stdout, json_string_value(json_object_get(r, "snippet")),
+		         0);
+		putchar('\n');
+	}
 	if (json_array_size(rows) == 0)
-		fprintf(stderr, "no match\n");
+		fprintf(stderr, "no matches for '%s'\n", cli_safe(o.pos[0], safe));
 cleanup:
 	json_decref(rows);
 	catalog_close(cat);

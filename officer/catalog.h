@@ -1,6 +1,8 @@
 /* catalog.h: the officer's case catalog, one sqlite database in CASES
  * (WAL, synchronous=FULL, prepared statements only): cases, their files
- * with SHA-256, officer notes, and an FTS5 index over testimony text.
+ * with SHA-256 and kind by content, officer notes, and an FTS5 index
+ * (stemming tokenizer "intake", officer/stem.c) over testimony text,
+ * notes and attachment names.
  * Trust boundary: values stored here come from decrypted (authenticated
  * but submitter-chosen) manifests; they are only ever bound, never
  * spliced into SQL. Every sqlite call of the officer lives in this file. */
@@ -22,7 +24,9 @@ typedef struct {
 	const char *name;     /* name as the manifest gave it (sanitized) */
 	const char *path;     /* where it is stored in the case folder */
 	uint64_t size;
-	const char *type;
+	const char *type;     /* as the manifest gave it */
+	const char *kind;     /* by content (officer/classify.c), or NULL */
+	const char *flags;    /* risks found, comma-separated, or NULL */
 	char sha256[CATALOG_HASH_HEX];
 } catalog_file;
 
@@ -37,6 +41,7 @@ typedef struct {
 	uint64_t text_size;
 	uint64_t content_size;
 	const char *key_id;        /* hex id of the key that opened it */
+	const char *key_fp;        /* its fingerprint as keygen prints it */
 	const char *reply_pk;      /* hex, or NULL without a reply key */
 	const char *mailbox;       /* hex, or NULL */
 	const char *text;          /* testimony text to index (may be cut) */
@@ -68,12 +73,27 @@ st_t catalog_add(catalog *c, const catalog_case *cs);
 st_t catalog_set_state(catalog *c, long long id, const char *state);
 st_t catalog_add_note(catalog *c, long long id, const char *text);
 
-/* JSON views (caller json_decref's): an array of case summaries; one
- * case with "files" and "notes"; search hits with a "snippet". The query
- * is matched as plain words (all must occur), never as FTS syntax. */
-st_t catalog_list(catalog *c, json_t **out);
+/* Which cases: NULL members match everything. Dates are "YYYY-MM-DD"
+ * compared with the day the envelope was received; key is a hex key id
+ * or a fingerprint (case, dashes and spaces ignored). */
+typedef struct {
+	const char *state;
+	const char *since;
+	const char *until;
+	const char *key;
+} catalog_filter;
+
+/* JSON views (caller json_decref's): an array of case summaries
+ * ("risky" counts flagged files); one case with "files" and "notes";
+ * search hits, best first (bm25), with a "snippet" marking hits with
+ * [ ]. The query is cut into words by the index's own tokenizer and each
+ * term quoted, so it is never FTS5 syntax; a term ending in '*' is a
+ * prefix. ST_USAGE for an empty query; a query without words matches
+ * nothing. f may be NULL. */
+st_t catalog_list(catalog *c, const catalog_filter *f, json_t **out);
 st_t catalog_show(catalog *c, long long id, json_t **out);
-st_t catalog_search(catalog *c, const char *query, json_t **out);
+st_t catalog_search(catalog *c, const char *query, const catalog_filter *f,
+                    json_t **out);
 
 /* The reply key and mailbox of a case: ST_NOTFOUND without the case,
  * ST_NOKEY when the submitter left no reply key. */

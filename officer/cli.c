@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "fsio.h"
+#include "term.h"
 #include "tty.h"
 
 st_t cli_fail(st_t st, const char *fmt, ...)
@@ -37,6 +39,35 @@ st_t cli_usage(const char *usage, const char *fmt, ...)
 	return ST_USAGE;
 }
 
+void cli_puts(FILE *f, const char *s, unsigned flags)
+{
+	char *clean = NULL;
+
+	if (s == NULL) {
+		fputs("-", f);
+		return;
+	}
+	if (term_clean(s, strlen(s), flags, &clean) != ST_OK) {
+		fputs("?", f);
+		return;
+	}
+	fputs(clean, f);
+	free(clean);
+}
+
+const char *cli_safe(const char *s, char buf[CLI_SAFE_MAX])
+{
+	size_t n, used;
+
+	if (s == NULL)
+		return "-";
+	n = strlen(s);
+	used = term_clean_buf(s, n, 0, buf, CLI_SAFE_MAX - 3);
+	if (used < n)
+		memcpy(buf + strlen(buf), "...", 4);
+	return buf;
+}
+
 st_t cli_unlock(const char *secfile, const char *passfile, key_secret **out)
 {
 	uint8_t *file = NULL;
@@ -51,7 +82,7 @@ st_t cli_unlock(const char *secfile, const char *passfile, key_secret **out)
 	}
 	st = tty_passphrase(passfile, "passphrase: ", 0, &pass, &plen);
 	if (st != ST_OK) {
-		cli_fail(st, "cannot read the passphrase");
+		cli_pass_fail(st, passfile);
 		goto cleanup;
 	}
 	st = key_secret_open(file, flen, pass, plen, out);
@@ -68,13 +99,79 @@ cleanup:
 
 st_t cli_mkdir(const char *path)
 {
+	char buf[PATH_MAX];
 	struct stat sb;
+	size_t n = strlen(path), i;
 
-	if (mkdir(path, 0700) == 0)
-		return ST_OK;
-	if (errno == EEXIST && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return ST_OK;
-	return fsio_errno_status(errno == EEXIST ? ENOTDIR : errno);
+	if (n == 0 || n >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return ST_USAGE;
+	}
+	memcpy(buf, path, n + 1);
+	/* each missing parent first, then the folder itself: all 0700 */
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0700) != 0) {
+			if (errno != EEXIST)
+				return fsio_errno_status(errno);
+			if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+				errno = ENOTDIR;
+				return fsio_errno_status(ENOTDIR);
+			}
+		}
+		buf[i] = path[i];
+	}
+	return ST_OK;
+}
+
+st_t cli_fail_sys(st_t st, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	fprintf(stderr, CLI_PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err));
+	return st;
+}
+
+st_t cli_pass_fail(st_t st, const char *passfile)
+{
+	char safe[CLI_SAFE_MAX];
+
+	switch (st) {
+	case ST_MISMATCH:
+		fprintf(stderr, CLI_PROG ": the two passphrases differ\n");
+		break;
+	case ST_USAGE:
+		fprintf(stderr, CLI_PROG ": the passphrase is empty\n");
+		break;
+	case ST_TOOBIG:
+		fprintf(stderr, CLI_PROG ": the passphrase is longer than %d "
+		        "bytes\n", TTY_PASS_MAX);
+		break;
+	case ST_PERM:
+		fprintf(stderr, CLI_PROG ": the passphrase file '%s' may be read "
+		        "by others: chmod 600 it\n", cli_safe(passfile, safe));
+		break;
+	case ST_NOINPUT:
+		if (passfile == NULL)
+			fprintf(stderr, CLI_PROG ": no terminal to ask for the "
+			        "passphrase on: use --passphrase-file FILE\n");
+		else
+			fprintf(stderr, CLI_PROG ": the passphrase file '%s' does "
+			        "not exist or cannot be read\n",
+			        cli_safe(passfile, safe));
+		break;
+	default:
+		cli_fail(st, "cannot read the passphrase");
+		break;
+	}
+	return st;
 }
 
 st_t cli_write_new(const char *path, const void *buf, size_t len,

@@ -17,12 +17,17 @@
 #include "fsio.h"
 #include "key.h"
 #include "tty.h"
+#include <zxcvbn.h>
 
 static const char keygen_usage[] =
 	"usage: intake-officer keygen --out DIR [--passphrase-file FILE]\n"
-	"  (air-gapped) create DIR/officer.pub and DIR/officer.sec, the secret\n"
-	"  key sealed under a passphrase asked twice on the terminal; prints\n"
-	"  the key's fingerprint. Never overwrites an existing key.\n";
+	"  (air-gapped) create DIR/officer.pub and DIR/officer.sec (DIR and\n"
+	"  missing parents made 0700), the secret key sealed under a\n"
+	"  passphrase asked twice on the terminal; prints the key's\n"
+	"  fingerprint, and its key id on stderr. Never overwrites a key.\n"
+	"  The passphrase must have at least 10 characters and at least 50\n"
+	"  bits by zxcvbn's estimate (about 10^15 guesses); a weak one is\n"
+	"  refused with a random suggestion.\n";
 
 static const char bundle_usage[] =
 	"usage: intake-officer bundle PUB... [--out FILE]\n"
@@ -32,7 +37,8 @@ static const char bundle_usage[] =
 
 static const char fingerprint_usage[] =
 	"usage: intake-officer fingerprint FILE\n"
-	"  (either machine) print the fingerprint of a public key or bundle.\n";
+	"  (either machine) print the fingerprint of a public key or bundle,\n"
+	"  and on stderr the key id of each key in it.\n";
 
 static const char auth_keygen_usage[] =
 	"usage: intake-officer auth-keygen --out DIR\n"
@@ -103,6 +109,77 @@ static st_t keycmd_out_opts(int argc, char **argv, const char *usage,
 	return ST_OK;
 }
 
+/* The key ids of a set on stderr, one a line: envelopes and open's
+ * messages name keys by id. */
+static void keycmd_print_ids(const key_bundle *b)
+{
+	uint8_t id[KEY_ID_LEN];
+	char hex[2 * KEY_ID_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		key_id(b->pk[i], id);
+		enc_hex_encode(hex, id, sizeof id);
+		fprintf(stderr, "key id: %s\n", hex);
+	}
+}
+
+/* A passphrase to suggest: five pronounceable random words of two
+ * syllables ("bemo-tuka-rile-sopa-funi"), each 14*5*14*5 = 4900 ways, so
+ * 5 * log2(4900) = 61 bits; easy to type on a Russian or English
+ * keyboard, and random, which a chosen phrase is not. */
+static void keycmd_suggest(char out[32])
+{
+	static const char cons[] = "bdfgklmnprstvz", vow[] = "aeiou";
+	size_t i, k = 0;
+
+	for (i = 0; i < 5; i++) {
+		if (i > 0)
+			out[k++] = '-';
+		out[k++] = cons[randombytes_uniform(sizeof cons - 1)];
+		out[k++] = vow[randombytes_uniform(sizeof vow - 1)];
+		out[k++] = cons[randombytes_uniform(sizeof cons - 1)];
+		out[k++] = vow[randombytes_uniform(sizeof vow - 1)];
+	}
+	out[k] = '\0';
+}
+
+/* The rule for a new passphrase: at least KEYCMD_PASS_CHARS characters
+ * and KEYCMD_PASS_BITS bits by zxcvbn (which knows common passwords,
+ * names, keyboard walks, dates and repeats). The key file's Argon2id
+ * makes each guess cost about half a second of a core, so 2^50 guesses
+ * is out of reach; the length floor catches what zxcvbn overrates
+ * (it has no Russian dictionary and scores Cyrillic as random).
+ * Reports a refusal with a suggestion; ST_USAGE. */
+#define KEYCMD_PASS_CHARS 10
+#define KEYCMD_PASS_BITS 50.0
+static st_t keycmd_strong(const char *pass, size_t len)
+{
+	char suggestion[32];
+	size_t chars = 0, i;
+	double bits;
+
+	for (i = 0; i < len; i++)
+		chars += ((unsigned char)pass[i] & 0xc0) != 0x80;
+	bits = ZxcvbnMatch(pass, NULL, NULL);
+	if (chars >= KEYCMD_PASS_CHARS && bits >= KEYCMD_PASS_BITS)
+		return ST_OK;
+	keycmd_suggest(suggestion);
+	if (chars < KEYCMD_PASS_CHARS)
+		fprintf(stderr, CLI_PROG ": the passphrase is too weak: %zu "
+		        "characters, at least %d are needed\n", chars,
+		        KEYCMD_PASS_CHARS);
+	else
+		fprintf(stderr, CLI_PROG ": the passphrase is too weak: about %.0f "
+		        "bits by zxcvbn's estimate, at least %.0f are needed (it "
+		        "is a common word, name, pattern or too short)\n", bits,
+		        KEYCMD_PASS_BITS);
+	fprintf(stderr, "for example, this random one (61 bits), made now and "
+	        "shown only here:\n  %s\n", suggestion);
+	sodium_memzero(suggestion, sizeof suggestion);
+	return ST_USAGE;
+}
+
 st_t keycmd_keygen(int argc, char **argv)
 {
 	const char *out = NULL, *passfile = NULL;
@@ -124,14 +201,17 @@ st_t keycmd_keygen(int argc, char **argv)
 		return cli_usage(keygen_usage, "--out path too long");
 	st = cli_mkdir(out);
 	if (st != ST_OK)
-		return cli_fail(st, "cannot create '%s'", out);
+		return cli_fail_sys(st, "cannot create the folder '%s'", out);
 	if (access(secpath, F_OK) == 0 || access(pubpath, F_OK) == 0)
 		return cli_fail(ST_EXISTS, "a key already exists in '%s'", out);
 	st = tty_passphrase(passfile, "new passphrase: ", 1, &pass, &plen);
 	if (st != ST_OK) {
-		cli_fail(st, "cannot read the passphrase");
+		cli_pass_fail(st, passfile);
 		goto cleanup;
 	}
+	st = keycmd_strong(pass, plen);
+	if (st != ST_OK)
+		goto cleanup;
 	st = key_generate(&k);
 	if (st == ST_OK)
 		st = key_secret_seal(k, pass, plen, sealed);
@@ -149,6 +229,7 @@ st_t keycmd_keygen(int argc, char **argv)
 	one.n = 1;
 	key_bundle_fingerprint(&one, fp);
 	printf("%s\n", fp);
+	keycmd_print_ids(&one);
 cleanup:
 	sodium_memzero(sealed, sizeof sealed);
 	key_secret_free(k);
@@ -268,6 +349,7 @@ st_t keycmd_fingerprint(int argc, char **argv)
 		return st;
 	key_bundle_fingerprint(&b, fp);
 	printf("%s\n", fp);
+	keycmd_print_ids(&b);
 	return ST_OK;
 }
 
@@ -290,7 +372,7 @@ st_t keycmd_auth_keygen(int argc, char **argv)
 		return cli_usage(auth_keygen_usage, "--out path too long");
 	st = cli_mkdir(out);
 	if (st != ST_OK)
-		return cli_fail(st, "cannot create '%s'", out);
+		return cli_fail_sys(st, "cannot create the folder '%s'", out);
 	sk = sodium_malloc(AUTH_SK_LEN);
 	sectext = sodium_malloc(256);
 	if (sk == NULL || sectext == NULL) {

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <strings.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include "fsio.h"
 
@@ -21,7 +23,10 @@ struct net {
 	char base[1024];  /* scheme://host[:port] */
 	char prefix[512]; /* path prefix before /v1, no trailing '/' */
 	uint64_t rate;
-	char proxy[NET_URL_MAX]; /* "" for a direct connection */
+	char proxy[512];  /* "" for a direct connection */
+	int onion;        /* the host is a Tor onion service */
+	int plain_ok;     /* http:// may be used: loopback or onion */
+	int plain;        /* the URL is http:// */
 };
 
 /* Where a response body goes: memory (capped) or a file (capped). */
@@ -37,6 +42,26 @@ typedef struct {
 	net_progress_fn progress;
 	void *pctx;
 } net_sink;
+
+static int net_is_onion(const char *host)
+{
+	size_t n = strlen(host);
+
+	if (n > 0 && host[n - 1] == '.')
+		n--;
+	return n > 6 && strncasecmp(host + n - 6, ".onion", 6) == 0;
+}
+
+static int net_is_loopback(const char *host)
+{
+	struct in_addr a;
+
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+	    strcmp(host, "::1") == 0)
+		return 1;
+	return inet_pton(AF_INET, host, &a) == 1 &&
+	       (ntohl(a.s_addr) >> 24) == 127;
+}
 
 st_t net_new(const char *url, const uint8_t *sk, net **out)
 {
@@ -63,6 +88,9 @@ st_t net_new(const char *url, const uint8_t *sk, net **out)
 		goto cleanup;
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
 		goto cleanup;
+	n->onion = net_is_onion(host);
+	n->plain = strcmp(scheme, "http") == 0;
+	n->plain_ok = n->onion || net_is_loopback(host);
 	/* curl leaves the port out of Host when it is the scheme's default. */
 	if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) !=
 	    CURLUE_OK)
@@ -107,17 +135,45 @@ void net_free(net *n)
 	curl_global_cleanup();
 }
 
+st_t net_set_proxy(net *n, const char *proxy, const char **why)
+{
+	static const char *const ok[] = { "socks5h://", "socks4a://",
+	                                  "http://", "https://" };
+	size_t i;
+
+	*why = NULL;
+	if (proxy != NULL) {
+		for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
+			if (strncasecmp(proxy, ok[i], strlen(ok[i])) == 0)
+				break;
+		if (i == sizeof ok / sizeof ok[0]) {
+			*why = "the proxy must be socks5h://, socks4a://, http:// or "
+			       "https:// (socks5:// and socks4:// would look up "
+			       "names outside the proxy)";
+			return ST_USAGE;
+		}
+		if (strlen(proxy) >= sizeof n->proxy) {
+			*why = "the proxy address is too long";
+			return ST_USAGE;
+		}
+	}
+	if (n->onion && proxy == NULL) {
+		*why = "an .onion address can only be reached through Tor: add "
+		       "--tor (or --proxy)";
+		return ST_USAGE;
+	}
+	if (n->plain && !n->plain_ok) {
+		*why = "plain http:// is only allowed to this machine or an "
+		       ".onion address: use https://";
+		return ST_USAGE;
+	}
+	snprintf(n->proxy, sizeof n->proxy, "%s", proxy != NULL ? proxy : "");
+	return ST_OK;
+}
+
 void net_set_rate(net *n, uint64_t bytes_per_sec)
 {
 	n->rate = bytes_per_sec;
-}
-
-st_t net_set_proxy(net *n, const char *url)
-{
-	if (strlen(url) >= sizeof n->proxy)
-		return ST_USAGE;
-	memcpy(n->proxy, url, strlen(url) + 1);
-	return ST_OK;
 }
 
 st_t net_escape(net *n, const char *s, char **out)
@@ -287,13 +343,15 @@ static st_t net_prepare(net *n, const char *method, const char *path,
 	    curl_easy_setopt(h, CURLOPT_WRITEDATA, s) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+	                     n->proxy[0] != '\0' ? 60L : 30L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE,
 	                     (curl_off_t)n->rate) != CURLE_OK ||
-	    /* Only the proxy we were given: "" also ignores *_proxy. */
+	    /* only the proxy asked for ("": none, whatever the environment
+	     * says); names are resolved by it (socks5h, socks4a) */
 	    curl_easy_setopt(h, CURLOPT_PROXY, n->proxy) != CURLE_OK)
 		return ST_INTERNAL;
 	if (strcmp(method, "GET") != 0 &&

@@ -20,12 +20,14 @@ typedef struct net net;
 st_t net_new(const char *url, const uint8_t *sk, net **out);
 void net_free(net *n);
 
+/* The proxy to connect through (NULL: none; the environment's is never
+ * used), checked with intake-submit's rules: socks5h://, socks4a://,
+ * http:// or https:// only; an .onion server needs one; plain http://
+ * only to this machine or an .onion. ST_USAGE with *why on a breach. */
+st_t net_set_proxy(net *n, const char *proxy, const char **why);
+
 /* Cap the download speed (bytes per second, 0 = none). */
 void net_set_rate(net *n, uint64_t bytes_per_sec);
-
-/* Send every request through this proxy URL (socks5h://, http://...);
- * ST_USAGE when too long. */
-st_t net_set_proxy(net *n, const char *url);
 
 /* URL-escape s for a query string; caller frees *out with free(). */
 st_t net_escape(net *n, const char *s, char **out);

@@ -39,27 +39,36 @@
 #define NETCMD_MAX_PAGES 100000 /* a server that never ends its list */
 #define NETCMD_MAX_CONN 16
 #define NETCMD_CONN 4        /* connections by default */
+#define NETCMD_TOR "socks5h://127.0.0.1:9050" /* as intake-submit --tor */
 
 static const char fetch_usage[] =
 	"usage: intake-officer fetch --server URL --to DIR --auth-key FILE\n"
 	"                            [--delete] [--limit-rate BYTES]\n"
-	"                            [--connections N]\n"
+	"                            [--connections N] [--quiet]\n"
+	"                            [--tor | --proxy URL]\n"
 	"  (online) download every new submission into DIR/ID.env (resuming\n"
 	"  partial downloads), then mark it fetched on the server; --delete\n"
 	"  also deletes it there. --limit-rate caps bytes per second per\n"
 	"  connection; --connections (default 4, at most 16) sets how many\n"
-	"  reused connections work at once.\n";
+	"  reused connections work at once. On a terminal, progress (count\n"
+	"  and bytes of the total, percent) is shown on stderr unless --quiet.\n"
+	"  --tor connects through Tor (socks5h://127.0.0.1:9050), --proxy\n"
+	"  through socks5h://, socks4a://, http:// or https://; an .onion\n"
+	"  server needs one; plain http:// only to this machine or an .onion.\n";
 
 static const char push_usage[] =
 	"usage: intake-officer push --server URL --from DIR --auth-key FILE\n"
+	"                           [--tor | --proxy URL]\n"
 	"  (online) post each DIR/*.reply to its mailbox; posted replies move\n"
-	"  to DIR/sent/.\n";
+	"  to DIR/sent/. --tor and --proxy as for fetch.\n";
 
 typedef struct {
-	const char *server, *dir, *authkey;
+	const char *server, *dir, *authkey, *proxy;
+	int tor;
 	int del;
 	uint64_t rate;
 	size_t conns;
+	int quiet;
 	int help;
 } netcmd_opts;
 
@@ -74,6 +83,9 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 		{ "delete", no_argument, NULL, 'd' },
 		{ "limit-rate", required_argument, NULL, 'r' },
 		{ "connections", required_argument, NULL, 'c' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "tor", no_argument, NULL, 'T' },
+		{ "proxy", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +107,12 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 			o->dir = optarg;
 		} else if (c == 'd' && is_fetch) {
 			o->del = 1;
+		} else if (c == 'q' && is_fetch) {
+			o->quiet = 1;
+		} else if (c == 'T') {
+			o->tor = 1;
+		} else if (c == 'P') {
+			o->proxy = optarg;
 		} else if (c == 'r' && is_fetch) {
 			errno = 0;
 			o->rate = strtoull(optarg, &end, 10);
@@ -117,6 +135,31 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 	if (o->server == NULL || o->dir == NULL || o->authkey == NULL)
 		return cli_usage(usage, "--server, %s and --auth-key are required",
 		                 is_fetch ? "--to" : "--from");
+	if (o->tor) {
+		if (o->proxy != NULL && strcmp(o->proxy, NETCMD_TOR) != 0)
+			return cli_usage(usage, "--tor and --proxy name different "
+			                 "proxies: choose one");
+		o->proxy = NETCMD_TOR;
+	}
+	return ST_OK;
+}
+
+/* A client for the server with the options' proxy and rate; reports
+ * its own errors. */
+static st_t netcmd_net(const netcmd_opts *o, const uint8_t *sk, net **n)
+{
+	const char *why = NULL;
+	st_t st;
+
+	st = net_new(o->server, sk, n);
+	if (st != ST_OK)
+		return cli_fail(st, "bad server URL '%s'", o->server);
+	st = net_set_proxy(*n, o->proxy, &why);
+	if (st != ST_OK) {
+		fprintf(stderr, CLI_PROG ": %s\n", why);
+		return st;
+	}
+	net_set_rate(*n, o->rate);
 	return ST_OK;
 }
 
@@ -149,10 +192,9 @@ static st_t netcmd_setup(const netcmd_opts *o, uint8_t **sk, net **n,
 	st = netcmd_authkey(o->authkey, sk);
 	if (st != ST_OK)
 		return st;
-	st = net_new(o->server, *sk, n);
+	st = netcmd_net(o, *sk, n);
 	if (st != ST_OK)
-		return cli_fail(st, "bad server URL '%s'", o->server);
-	net_set_rate(*n, o->rate);
+		return st;
 	st = cli_mkdir(o->dir);
 	if (st != ST_OK)
 		return cli_fail(st, "cannot create '%s'", o->dir);
@@ -185,6 +227,8 @@ typedef struct {
 	size_t next;           /* its next entry to take */
 	size_t fetched, present, failed;
 	uint64_t bytes;        /* of downloads completed this run */
+	size_t total;          /* entries listed so far */
+	uint64_t total_bytes;  /* their sizes, less what was here already */
 	tty_progress prog;
 	st_t worst;
 } netcmd_fetch_run;
@@ -202,19 +246,30 @@ typedef struct {
 static void netcmd_fail(netcmd_fetch_run *r, st_t st, const char *what,
                         const char *id)
 {
+	char safe[CLI_SAFE_MAX];
+
 	pthread_mutex_lock(&r->mu);
 	tty_progress_end(&r->prog);
-	cli_fail(st, "%s '%s'", what, id);
+	/* the id may be anything a hostile server sent */
+	cli_fail(st, "%s '%s'", what, cli_safe(id, safe));
 	r->failed++;
 	if (r->worst == ST_OK)
 		r->worst = st;
 	pthread_mutex_unlock(&r->mu);
 }
 
+/* "fetch 3 of 10  12.5 MiB of 40.0 MiB  31%  2.1 MiB/s  0:13 left" */
 static void netcmd_draw(netcmd_fetch_run *r, uint64_t extra)
 {
-	tty_progress_draw(&r->prog, 0, r->fetched + r->present + r->failed,
-	                  json_array_size(r->list), r->bytes + extra);
+	char line[160], bytes[128];
+
+	if (!tty_progress_due(&r->prog, 0))
+		return;
+	tty_progress_bytes(&r->prog, r->bytes + extra, r->total_bytes, bytes,
+	                   sizeof bytes);
+	snprintf(line, sizeof line, "fetch %zu of %zu  %s", r->fetched +
+	         r->present + r->failed, r->total, bytes);
+	tty_progress_show(&r->prog, line);
 }
 
 static void netcmd_progress(void *ctx, uint64_t have)
@@ -390,8 +445,7 @@ static void netcmd_entry(netcmd_worker *w, json_t *e)
 	if (id == NULL || !netcmd_valid_id(id) || !json_is_integer(jsize) ||
 	    (size = json_integer_value(jsize)) <= 0 || (uint64_t)size > max) {
 		netcmd_fail(r, ST_BADDATA, "the server listed a malformed "
-		            "submission", id != NULL && netcmd_valid_id(id) ? id :
-		            "?");
+		            "submission", id != NULL ? id : "?");
 		return;
 	}
 	snprintf(final, sizeof final, "%s.env", id);
@@ -403,6 +457,8 @@ static void netcmd_entry(netcmd_worker *w, json_t *e)
 		}
 		pthread_mutex_lock(&r->mu);
 		r->present++;
+		if (state == NULL || strcmp(state, "fetched") != 0)
+			r->total_bytes -= (uint64_t)size; /* nothing to download */
 		pthread_mutex_unlock(&r->mu);
 		if (state == NULL || strcmp(state, "fetched") != 0)
 			netcmd_mark(w, id);
@@ -448,6 +504,24 @@ static void *netcmd_worker_run(void *arg)
 	}
 	netcmd_flush_marks(w);
 	return NULL;
+}
+
+/* Add a page to the totals the progress line shows: entries, and the
+ * bytes of those still to download. */
+static void netcmd_count(netcmd_fetch_run *r, json_t *list)
+{
+	json_t *e, *sz;
+	const char *state;
+	size_t i;
+
+	r->total += json_array_size(list);
+	json_array_foreach(list, i, e) {
+		sz = json_object_get(e, "size");
+		state = json_string_value(json_object_get(e, "state"));
+		if (json_is_integer(sz) && json_integer_value(sz) > 0 &&
+		    (state == NULL || strcmp(state, "fetched") != 0))
+			r->total_bytes += (uint64_t)json_integer_value(sz);
+	}
 }
 
 /* Work through one page with every connection at once. */
@@ -570,7 +644,7 @@ st_t netcmd_fetch(int argc, char **argv)
 	pthread_mutex_init(&r.mu, NULL);
 	r.dirfd = r.partfd = -1;
 	r.del = o.del;
-	tty_progress_init(&r.prog);
+	tty_progress_init(&r.prog, o.quiet);
 	ws = calloc(o.conns, sizeof *ws);
 	if (ws == NULL) {
 		st = cli_fail(ST_NOMEM, "fetch");
@@ -584,11 +658,7 @@ st_t netcmd_fetch(int argc, char **argv)
 	/* one connection each, all made here before any thread starts */
 	for (; st == ST_OK && nw < o.conns; nw++) {
 		ws[nw].r = &r;
-		st = net_new(o.server, sk, &ws[nw].n);
-		if (st != ST_OK)
-			cli_fail(st, "bad server URL '%s'", o.server);
-		else
-			net_set_rate(ws[nw].n, o.rate);
+		st = netcmd_net(&o, sk, &ws[nw].n);
 	}
 	if (st != ST_OK)
 		goto cleanup;
@@ -605,6 +675,7 @@ st_t netcmd_fetch(int argc, char **argv)
 		if (json_array_size(list) == 0)
 			break;
 		r.list = list;
+		netcmd_count(&r, list);
 		netcmd_run_page(&r, ws, nw);
 		r.list = NULL;
 		if (r.failed > 0)

@@ -26,7 +26,7 @@ static const char page_usage[] =
 	"  it with the page of this release (or the hash list in FILE, lines\n"
 	"  'SHA256-HEX  PATH'). Exit 0 when all match, 1 on any difference.\n"
 	"  --tor goes through Tor at 127.0.0.1:9050; --proxy takes\n"
-	"  socks5h://, http:// or https://.\n";
+	"  socks5h://, socks4a://, http:// or https://.\n";
 
 /* One "HEX64  /path" line into hash and path; ST_BADDATA otherwise. */
 static st_t page_parse_line(const char *line, size_t len,
@@ -124,7 +124,7 @@ st_t pagecmd_check_page(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *proxy = NULL, *release = NULL;
+	const char *proxy = NULL, *release = NULL, *why = NULL;
 	uint8_t *text = NULL;
 	size_t len = 0;
 	net *n = NULL;
@@ -148,10 +148,6 @@ st_t pagecmd_check_page(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage(page_usage, "one URL is required");
-	/* socks5:// and socks4:// would resolve the name outside the proxy. */
-	if (proxy != NULL && strncmp(proxy, "socks5h://", 10) != 0 &&
-	    strncmp(proxy, "http://", 7) != 0 && strncmp(proxy, "https://", 8) != 0)
-		return cli_usage(page_usage, "--proxy takes socks5h://, http:// or https://");
 	if (release != NULL) {
 		st = fsio_read_file(release, PAGE_LIST_MAX, &text, &len);
 		if (st != ST_OK)
@@ -162,8 +158,11 @@ st_t pagecmd_check_page(int argc, char **argv)
 		cli_fail(st, "bad URL '%s'", argv[optind]);
 		goto cleanup;
 	}
-	if (proxy != NULL && (st = net_set_proxy(n, proxy)) != ST_OK) {
-		cli_usage(page_usage, "proxy URL too long");
+	/* intake-submit's rules: names resolved by the proxy, .onion only
+	 * through one, plain http:// only to this machine or an .onion. */
+	st = net_set_proxy(n, proxy, &why);
+	if (st != ST_OK) {
+		cli_usage(page_usage, "%s", why);
 		goto cleanup;
 	}
 	st = release != NULL ? page_check_all(n, (const char *)text, len)

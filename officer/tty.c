@@ -180,28 +180,71 @@ static int64_t tty_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void tty_progress_init(tty_progress *p)
+void tty_progress_init(tty_progress *p, int quiet)
 {
-	p->on = isatty(STDERR_FILENO);
+	p->on = !quiet && isatty(STDERR_FILENO);
 	p->drawn = 0;
 	p->last_ms = 0;
+	p->start_ms = tty_now_ms();
 }
 
-void tty_progress_draw(tty_progress *p, int force, uint64_t done,
-                       uint64_t total, uint64_t bytes)
+int tty_progress_due(tty_progress *p, int force)
 {
 	int64_t now;
 
 	if (!p->on)
-		return;
+		return 0;
 	now = tty_now_ms();
 	if (!force && now - p->last_ms < 100)
-		return;
+		return 0;
 	p->last_ms = now;
+	return 1;
+}
+
+void tty_progress_show(tty_progress *p, const char *line)
+{
+	if (!p->on)
+		return;
 	p->drawn = 1;
-	fprintf(stderr, "\r%llu/%llu  %.1f MiB ", (unsigned long long)done,
-	        (unsigned long long)total, (double)bytes / (1024.0 * 1024.0));
+	fprintf(stderr, "\r%s\033[K", line);
 	fflush(stderr);
+}
+
+const char *tty_human(uint64_t n, char buf[16])
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, 16, "%llu B", (unsigned long long)n);
+	else
+		snprintf(buf, 16, "%.1f %s", v, unit[u]);
+	return buf;
+}
+
+void tty_progress_bytes(const tty_progress *p, uint64_t done,
+                        uint64_t total, char *out, size_t cap)
+{
+	char a[16], b[16], r[16];
+	double secs = (double)(tty_now_ms() - p->start_ms) / 1000.0;
+	double rate = secs > 0.2 ? (double)done / secs : 0;
+	unsigned long left;
+
+	if (total == 0 || done > total) {
+		snprintf(out, cap, "%s  %s/s", tty_human(done, a),
+		         tty_human((uint64_t)rate, r));
+		return;
+	}
+	left = rate > 0 ? (unsigned long)((double)(total - done) / rate) : 0;
+	snprintf(out, cap, "%s of %s  %3u%%  %s/s  %lu:%02lu left",
+	         tty_human(done, a), tty_human(total, b),
+	         (unsigned)(total > 0 ? done * 100 / total : 0),
+	         tty_human((uint64_t)rate, r), left / 60, left % 60);
 }
 
 void tty_progress_end(tty_progress *p)

@@ -23,19 +23,29 @@ st_t tty_passphrase(const char *file, const char *prompt, int confirm,
 /* Wipe and free a passphrase; NULL is fine. */
 void tty_pass_free(char *pass);
 
-/* A progress line on stderr, drawn only when stderr is a terminal and at
- * most ten times a second (always on `force`). */
+/* A progress line on stderr, drawn only when stderr is a terminal (and
+ * not --quiet), at most ten times a second (always on `force`). */
 typedef struct {
 	int on;
 	int drawn;        /* a line is showing */
 	int64_t last_ms;
+	int64_t start_ms;
 } tty_progress;
 
-void tty_progress_init(tty_progress *p);
-void tty_progress_draw(tty_progress *p, int force, uint64_t done,
-                       uint64_t total, uint64_t bytes);
+void tty_progress_init(tty_progress *p, int quiet);
+/* 1 when a line is due now (on, and forced or 100 ms since the last). */
+int tty_progress_due(tty_progress *p, int force);
+/* Draw line (ours, never hostile text unescaped) over the last one. */
+void tty_progress_show(tty_progress *p, const char *line);
+/* "done of total  pct%  rate/s  m:ss left" for bytes since init, into
+ * out (cap bytes); total 0 leaves out the percentage and time. */
+void tty_progress_bytes(const tty_progress *p, uint64_t done,
+                        uint64_t total, char *out, size_t cap);
 /* Clear the line (if drawn) so a message can be printed; the rate limit
  * carries on. */
 void tty_progress_end(tty_progress *p);
+
+/* Bytes for a person: "812 B", "3.4 KiB", "1.0 GiB". */
+const char *tty_human(uint64_t n, char buf[16]);
 
 #endif

@@ -676,9 +676,10 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 	case RT_NONE:
 		break;
 	}
-	if (web_find(url) != NULL) {
-		const web_file *wf = web_find(url);
+	/* The submission page (web.c): fixed files, never the file system. */
+	const web_file *wf = web_find(url);
 
+	if (wf != NULL) {
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 			return http_error_code(c, r, MHD_HTTP_METHOD_NOT_ALLOWED);
 		return http_send(c, r, MHD_HTTP_OK,

@@ -19,8 +19,8 @@ mkdir -p "$T/data"
 start_server "$T/data" --officer-key "$T/auth/auth.pub" || { not_ok "server starts"; exit 1; }
 
 printf 'Statement.\nOn the 4th they took my son from the checkpoint.\n' >"$T/text"
-head -c $((200 * 1024 * 1024)) /dev/urandom >"$T/video.mp4"
-head -c 70000 /dev/urandom >"$T/photo.jpg"
+{ printf '\0\0\0\030ftypmp42\0\0\0\0mp42isom'; head -c $((200 * 1024 * 1024)) /dev/urandom; } >"$T/video.mp4"
+{ printf '\377\330\377\340'; head -c 70000 /dev/urandom; } >"$T/photo.jpg"
 printf 'names and dates\n' >"$T/list.txt"
 expect_exit 0 "submit text + 3 attachments to the officers' bundle" $SUBMIT --no-config \
 	--keys "$T/bundle" --fingerprint "$FP" --server "$URL" --json -m "$T/text" \

@@ -12,8 +12,8 @@ READREPLY=$B/tools/off_readreply
 umask 077
 cd "$T" || exit 1
 
-printf 'correct horse battery\n' >pass1
-printf 'second officer pass\n' >pass2
+printf 'correct horse battery staple\n' >pass1
+printf 'second officer passphrase\n' >pass2
 printf 'wrong\n' >wrong
 
 # --- every command has --help (stdout, exit 0); usage errors are 64
@@ -66,8 +66,9 @@ expect_exit 65 "malformed public key refused" "$OFFICER" fingerprint bad.pub
 # --- submissions
 printf 'They took my brother at the river checkpoint on Tuesday.\n' >text1
 printf 'The market burned down after the raid.\n' >text2
-head -c 3000000 /dev/urandom >video.mp4
-printf 'PDFDATA' >doc.pdf
+# real magic numbers: open keeps an extension only when the content matches
+{ printf '\0\0\0\030ftypmp42\0\0\0\0mp42isom'; head -c 3000000 /dev/urandom; } >video.mp4
+printf '%%PDF-1.4\n%%%%EOF\n' >doc.pdf
 printf 'x' >tiny
 mkdir in
 expect_exit 0 "seal submission 1" "$MKENV" --bundle bundle.txt --out in/a1.env \
@@ -171,12 +172,12 @@ expect_exit 1 "a reply from an officer outside the bundle is refused" "$READREPL
 
 # --- passphrases typed on a terminal (echo off, asked twice)
 PTY="python3 $TOP/tests/tools/off_pty.py"
-expect_exit 0 "keygen with the passphrase typed twice" $PTY 'typed secret 42,typed secret 42' "$OFFICER" keygen --out kt
+expect_exit 0 "keygen with the passphrase typed twice" $PTY 'typed secret 42 and more,typed secret 42 and more' "$OFFICER" keygen --out kt
 check "the terminal showed the prompt" grep -q "new passphrase: " out
-check "the passphrase was not echoed" test "$(grep -c 'typed secret 42' out)" -eq 0
-printf 'typed secret 42\n' >passt
+check "the passphrase was not echoed" test "$(grep -c 'typed secret 42 and more' out)" -eq 0
+printf 'typed secret 42 and more\n' >passt
 expect_exit 0 "the typed passphrase unlocks the key" "$OFFICER" reply "$c1" --message-file msg --out outbox2 --cases cases1 --key kt/officer.sec --passphrase-file passt
 expect_exit 1 "keygen with two different passphrases" $PTY 'one thing,another' "$OFFICER" keygen --out kt2
 check "no key written after a mismatch" test ! -e kt2/officer.sec
-expect_exit 0 "open unlocks with a typed passphrase" $PTY 'correct horse battery' "$OFFICER" open --from in --cases cases1 --key k1/officer.sec
+expect_exit 0 "open unlocks with a typed passphrase" $PTY 'correct horse battery staple' "$OFFICER" open --from in --cases cases1 --key k1/officer.sec
 check "the unlock passphrase was not echoed" test "$(grep -c 'correct horse' out)" -eq 0

@@ -10,7 +10,7 @@ MKENV=$B/tools/off_mkenv
 umask 077
 cd "$T" || exit 1
 
-printf 'pass\n' >pass
+printf 'a long test passphrase, not real\n' >pass
 "$OFFICER" keygen --out k --passphrase-file pass >/dev/null 2>&1 &&
 	"$OFFICER" auth-keygen --out auth >/dev/null 2>&1 &&
 	"$MKENV" --bundle k/officer.pub --out good.env --text pass

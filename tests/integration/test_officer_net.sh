@@ -14,7 +14,7 @@ cd "$T" || exit 1
 
 printf 'officer one passphrase\n' >pass1
 "$OFFICER" keygen --out k1 --passphrase-file pass1 >/dev/null 2>&1 &&
-	printf 'p2\n' >pass2 &&
+	printf 'second net officer passphrase\n' >pass2 &&
 	"$OFFICER" keygen --out k2 --passphrase-file pass2 >/dev/null 2>&1 &&
 	"$OFFICER" bundle k1/officer.pub k2/officer.pub --out bundle.txt >fp 2>/dev/null
 check "officer keys and bundle" test -s bundle.txt
@@ -30,8 +30,8 @@ start_server "$T/data" --officer-key auth/auth.pub || { not_ok "server start"; e
 # --- two submissions through the real client
 printf 'Testimony one: soldiers at the river.\n' >text1
 printf 'Testimony two: the market fire.\n' >text2
-head -c 2500000 /dev/urandom >clip.mp4
-printf 'scan' >scan.pdf
+{ printf '\0\0\0\030ftypmp42\0\0\0\0mp42isom'; head -c 2500000 /dev/urandom; } >clip.mp4
+printf '%%PDF-1.4 scan\n' >scan.pdf
 submit() { # TEXT RECEIPTFILE FILES...
 	local text=$1 rf=$2
 	shift 2

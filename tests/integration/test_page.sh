@@ -70,6 +70,7 @@ printf 'not a hash list\n' >"$T/rel-junk"
 expect_exit 65 "check-page: a malformed hash list is refused" "$OFFICER" check-page --release "$T/rel-junk" "$URL"
 expect_exit 64 "check-page: --tor and --proxy together are a usage error" "$OFFICER" check-page --tor --proxy http://127.0.0.1:1 "$URL"
 expect_exit 64 "check-page: socks5:// (names resolved outside the proxy) is refused" "$OFFICER" check-page --proxy socks5://127.0.0.1:1 "$URL"
+expect_exit 64 "check-page: an .onion address without --tor is refused" "$OFFICER" check-page http://expyuzz4wqqyqhjn.onion
 expect_exit 69 "check-page: through a proxy that is not there: unavailable" "$OFFICER" check-page --proxy socks5h://127.0.0.1:1 "$URL"
 
 # Vendored code and strings.

@@ -6,7 +6,8 @@ list too big to hold. Every request line is appended to LOG.
 
   off_fakesrv.py PORTFILE LOG MODE ENVFILE
 
-MODE: ids | long | garbage | biglist. ENVFILE is a real envelope used
+MODE: ids | long | garbage | biglist | escapes (ids that are terminal
+escape sequences). ENVFILE is a real envelope used
 where a valid body is needed. Writes its port to PORTFILE, serves until
 killed.
 """
@@ -53,6 +54,10 @@ class H(http.server.BaseHTTPRequestHandler):
                         {"id": GOOD, "size": -5, "state": "new"},
                         {"id": GOOD, "size": "12", "state": "new"},
                         {"id": 7, "size": 12, "state": "new"}]
+            elif MODE == "escapes":
+                subs = [{"id": "\x1b]52;c;ZXZpbA==\x07", "size": 10, "state": "new"},
+                        {"id": "\x1b[2J\rcase-000001 reviewed", "size": 10, "state": "new"},
+                        {"id": "\u009b2J\u202e", "size": 10, "state": "new"}]
             else:
                 subs = [{"id": GOOD, "size": len(ENVBYTES), "state": "new", "date": "2026-11-23"}]
             body = json.dumps({"submissions": subs, "cursor": "c1"}).encode()

@@ -143,11 +143,14 @@ static void words_round_trip_both_lists(void **state)
 	for (int t = 0; t < 100; t++) {
 		receipt *r = fresh();
 		char ru[RECEIPT_WORDS_MAX], en[RECEIPT_WORDS_MAX], mixed[RECEIPT_WORDS_MAX];
-		char *rs, *es, *rw, *ew;
+		char code[RECEIPT_TEXT_MAX], *rs, *es, *rw, *ew;
 		size_t o = 0;
 
+		/* the code and both word forms: one secret, one mailbox */
+		receipt_format(r, code);
 		assert_int_equal(receipt_format_words(r, WORDS_RU, ru, sizeof ru), ST_OK);
 		assert_int_equal(receipt_format_words(r, WORDS_EN, en, sizeof en), ST_OK);
+		same(r, code);
 		same(r, ru);
 		same(r, en);
 		/* either list for any word: alternate them */

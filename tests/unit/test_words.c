@@ -20,7 +20,7 @@ static const char *const blocked[] = {
 	"снаряд", "солдат", "убий", "смерт", "труп", "гроб", "могил", "кладбищ",
 	"кровь", "череп", "нож", "топор", "тюрьм", "зона", "камер", "решетк",
 	"церк", "храм", "икон", "ангел", "черт", "крест", "свят", "царь",
-	"флаг", "герб", "полиц", "суд", "петух", "козел", "крыса", "мусор",
+	"флаг", "герб", "полиц", "суд", "петух", "козел", "козл", "петл", "крыса", "мусор",
 	"параш", "баланд", "свин", "осел", "баран", "педал", "член", "хуй",
 	"пизд", "бляд", "сука", "жоп", "говн",
 };
@@ -146,6 +146,25 @@ static void check_list(words_lang lang)
 	free(buf);
 }
 
+/* The property checker itself: it must see one edit, and only one. */
+static void one_edit_checker(void **state)
+{
+	static const char *const pairs[][3] = {
+		{ "кошка", "кошки", "1" }, { "кошка", "ошка", "1" }, { "кошка", "кошкаа", "1" },
+		{ "apple", "apply", "1" }, { "kiwi", "kiwi", "1" }, { "кошка", "мышка", "0" },
+		{ "apple", "ample", "1" }, { "tiger", "tigress", "0" }, { "abcd", "badc", "0" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		uint32_t a[16], b[16];
+		size_t na = letters(pairs[i][0], a, 16), nb = letters(pairs[i][1], b, 16);
+
+		assert_int_equal(within_one(a, na, b, nb), pairs[i][2][0] == '1');
+		assert_int_equal(within_one(b, nb, a, na), pairs[i][2][0] == '1');
+	}
+}
+
 static void russian_list(void **state)
 {
 	(void)state;
@@ -180,6 +199,24 @@ static void lists_apart_through_lookalikes(void **state)
 				;
 			if (m == WORDS_PREFIX)
 				fail_msg("'%s' looks like '%s'", words_get(WORDS_RU, i), e);
+		}
+	}
+}
+
+/* Every word of both lists, alone, decodes to its own index. */
+static void every_word_decodes_to_itself(void **state)
+{
+	(void)state;
+	for (int lang = WORDS_RU; lang <= WORDS_EN; lang++) {
+		for (unsigned i = 0; i < WORDS_COUNT; i++) {
+			uint8_t out[2];
+			unsigned v;
+
+			assert_int_equal(words_decode_bits(words_get((words_lang)lang, i), 1, out,
+			                                   sizeof out, NULL), ST_OK);
+			v = (unsigned)out[0] << 3 | out[1] >> 5;
+			if (v != i)
+				fail_msg("'%s' decodes as %u", words_get((words_lang)lang, i), v);
 		}
 	}
 }
@@ -269,9 +306,11 @@ static void typo_and_count(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_edit_checker),
 		cmocka_unit_test(russian_list),
 		cmocka_unit_test(english_list),
 		cmocka_unit_test(lists_apart_through_lookalikes),
+		cmocka_unit_test(every_word_decodes_to_itself),
 		cmocka_unit_test(bits_round_trip),
 		cmocka_unit_test(encoding_is_msb_first),
 		cmocka_unit_test(typo_and_count),
