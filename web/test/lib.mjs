@@ -146,13 +146,26 @@ export async function runOk(cmd, args, opts) {
 
 // --- files -----------------------------------------------------------------
 
-// randomFile: SIZE random bytes in PATH, written in 4 MiB pieces.
+// Leading bytes that make a file what its name says (the officer keeps an
+// extension only when the content's kind goes by it).
+const MAGIC = {
+	'.mp4': Buffer.from('000000186674797069736f6d0000020069736f6d', 'hex'), // ftyp isom
+	'.jpg': Buffer.from('ffd8ffe000104a46494600', 'hex'), // JPEG, JFIF
+	'.png': Buffer.from('89504e470d0a1a0a', 'hex'),
+};
+
+// randomFile: SIZE random bytes in PATH, written in 4 MiB pieces, after
+// the leading bytes of its kind for .mp4, .jpg and .png.
 export async function randomFile(file, size) {
 	const h = await fsp.open(file, 'w');
 	try {
+		const magic = MAGIC[path.extname(file).toLowerCase()] || Buffer.alloc(0);
 		for (let off = 0; off < size; off += 4 << 20) {
 			const n = Math.min(4 << 20, size - off);
-			await h.write(crypto.randomBytes(n));
+			const b = crypto.randomBytes(n);
+			if (off === 0)
+				magic.copy(b, 0, 0, Math.min(magic.length, n));
+			await h.write(b);
 		}
 	} finally {
 		await h.close();
@@ -296,6 +309,13 @@ export async function officerFetchOpen(o, url, work) {
 	const r = await run(BIN.officer, ['open', '--from', inbox, '--cases', cases, '--key', o.sec,
 		'--passphrase-file', o.pass], { timeout: 300000 });
 	return { inbox, cases, envs, open: r };
+}
+
+// caseFiles: the case's manifest.json: name as the submitter gave it ->
+// the stored file's path.
+export function caseFiles(caseDir) {
+	const m = JSON.parse(fs.readFileSync(path.join(caseDir, 'manifest.json'), 'utf8'));
+	return new Map(m.files.map((f) => [f.name, path.join(caseDir, f.path)]));
 }
 
 export async function officerReply(o, url, work, caseName, text) {

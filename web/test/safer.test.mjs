@@ -34,7 +34,8 @@ async function sendAndOpen(t, { kind, safer, origin, srv, o, dir, file, name }) 
 	assert.equal(off.open.code, 0, `intake-officer open succeeds: ${off.open.stderr}`);
 	const c = path.join(off.cases, 'case-000001');
 	assert.equal(fs.readFileSync(path.join(c, 'testimony.txt'), 'utf8'), LETTER, 'letter byte-identical');
-	assert.ok(await L.sameFile(file, path.join(c, 'files', path.basename(file))), 'attachment byte-identical');
+	const stored = L.caseFiles(c).get(path.basename(file));
+	assert.ok(stored && await L.sameFile(file, stored), 'attachment byte-identical');
 	const left = await P.leftovers(s);
 	P.writeLog(s, path.join(L.SHOTS, name), kind);
 	await L.closeBrowser(b);

@@ -65,11 +65,13 @@ for (const kind of ['chromium', 'firefox']) {
 			assert.equal(off.open.code, 0, `intake-officer open succeeds: ${off.open.stderr}`);
 			const c = path.join(off.cases, 'case-000001');
 			assert.equal(fs.readFileSync(path.join(c, 'testimony.txt'), 'utf8'), LETTER, 'letter byte-identical');
-			assert.deepEqual(fs.readdirSync(path.join(c, 'files')).sort(), ['video.mp4', 'список.txt', 'фото 1.jpg'].sort(),
-				'the files have their names');
-			for (const f of [video, photo, list])
-				assert.ok(await L.sameFile(f, path.join(c, 'files', path.basename(f))), `${path.basename(f)} byte-identical`);
-
+			const stored = L.caseFiles(c);
+			assert.deepEqual([...stored.keys()], ['video.mp4', 'фото 1.jpg', 'список.txt'], 'the files have their names');
+			for (const f of [video, photo, list]) {
+				const name = path.basename(f);
+				assert.equal(path.basename(stored.get(name)), name, `${name} stored under its name`);
+				assert.ok(await L.sameFile(f, stored.get(name)), `${name} byte-identical`);
+			}
 			t.diagnostic(`officer fetch, open and compare: ${((Date.now() - tOff) / 1000).toFixed(1)} s`);
 			// the same content sealed by intake-submit: the same length
 			const letterFile = path.join(dir, 'letter.txt');
