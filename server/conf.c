@@ -61,8 +61,11 @@ void conf_usage(FILE *f)
 	      "  --mailbox-max N           replies kept per mailbox (default 32)\n"
 	      "  --reply-expire SECONDS    lifetime of a reply (default 90d)\n"
 	      "  --connection-memory BYTES memory per connection (default 1M)\n"
-	      "  --help                    this text\n\n"
-	      "sizes take K, M, G, T suffixes (binary); durations s, m, h, d.\n",
+	      "  -h, --help                this text\n"
+	      "  --version                 the program's version\n\n"
+	      "sizes take K, M, G, T suffixes (binary); durations s, m, h, d.\n"
+	      "exit codes: 0 after a clean shutdown, 64 usage error,\n"
+	      "74 data directory unusable, 78 configuration error.\n",
 	      f);
 }
 

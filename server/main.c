@@ -18,6 +18,7 @@
 #include "recover.h"
 #include "store.h"
 #include "upload.h"
+#include "version.h"
 
 /* Serve until a stop signal, reaping and checkpointing the WAL every
  * `period` seconds. */
@@ -63,8 +64,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "intake-server: %s\n", st_str(s));
 		return st_exit_code(s);
 	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("intake-server %s\n", INTAKE_VERSION);
+		return 0;
+	}
 	if (conf_init(&cf) != ST_OK)
 		return st_exit_code(ST_NOMEM);
+	/* "-h" is "--help". */
+	if (argc == 2 && strcmp(argv[1], "-h") == 0)
+		argv[1] = (char *)"--help";
 	s = conf_parse_args(&cf, argc, argv, &help);
 	if (help) {
 		conf_usage(stdout);

@@ -10,6 +10,9 @@ SERVER=$B/intake-server
 OFFICER=$B/intake-officer
 T=$(mktemp -d "${TMPDIR:-/tmp}/intake-test.XXXXXX")
 PIDS=()
+# Messages in English unless a test asks for another language.
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
 
 t_cleanup() {
 	local p
