@@ -24,8 +24,10 @@ mkdir -p "$T/data"
 start_server "$T/data" --officer-key "$T/auth/auth.pub" || { not_ok "server starts"; exit 1; }
 
 mkdir -p "$T/мои фото"
-head -c 300000 /dev/urandom >"$T/мои фото/снимок 1.jpg"
-head -c 5000 /dev/urandom >"$T/скан письма.pdf"
+# Real magic bytes: the officer keeps an extension only when the content
+# matches it.
+{ printf '\377\330\377\340'; head -c 300000 /dev/urandom; } >"$T/мои фото/снимок 1.jpg"
+{ printf '%%PDF-1.4\n'; head -c 5000 /dev/urandom; } >"$T/скан письма.pdf"
 PTY=(python3 "$TOOLS/cli_pty.py")
 # A receipt on a line of its own: 12 words, or the base32 form.
 CODE='(?m)^([^\s\x00-\x40]+( [^\s\x00-\x40]+){11}|([0-9A-Z]{4}-){6}[0-9A-Z]{4})(?=\r?$)'
