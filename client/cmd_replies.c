@@ -105,6 +105,8 @@ static void replies_print_text(const uint8_t *t, size_t n, int tty)
 		fputs(clean, stdout);
 	else
 		fputs("?", stdout);
+	if (clean != NULL) /* the reply's plaintext */
+		sodium_memzero(clean, strlen(clean));
 	free(clean);
 	if (n == 0 || t[n - 1] != '\n')
 		putchar('\n');

@@ -602,6 +602,8 @@ cleanup:
 		sodium_memzero(text, CASECMD_SHOW_TEXT);
 		free(text);
 	}
+	if (clean != NULL) /* testimony */
+		sodium_memzero(clean, strlen(clean));
 	free(clean);
 	if (fd >= 0)
 		close(fd);
