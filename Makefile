@@ -9,6 +9,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 DESTDIR ?=
 
 CC ?= cc
@@ -64,9 +65,14 @@ UNITS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) \
 	$(patsubst %,$(B)/tests/test_fuzz_%,$(FUZZ_TARGETS))
 TOOLS := $(patsubst %.c,$(B)/tools/%,$(notdir $(TOOL_SRC)))
 
-.PHONY: all deps deps-bench test asan bench demo fuzz install clean help
+# intake-submit's message catalogs: po/LANG.po compiled into
+# $(B)/locale/, where the program finds them next to itself (client/i18n.c).
+PO_LANGS := ru
+MO := $(patsubst %,$(B)/locale/%/LC_MESSAGES/intake-submit.mo,$(PO_LANGS))
 
-all: $(PROGS)
+.PHONY: all deps deps-bench test asan bench demo fuzz install clean help pot
+
+all: $(PROGS) $(MO)
 
 help:
 	@echo "make            build intake-submit, intake-server, intake-officer into $(B)/"
@@ -124,6 +130,22 @@ $(LIBOFFICER): $(call obj,$(OFFICER_SRC))
 $(B)/%.a:
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^ $(if $^,,$(B)/obj/empty.o)
+
+$(B)/obj/client/i18n.o: CFLAGS_ALL += -DLOCALEDIR='"$(LOCALEDIR)"'
+
+$(B)/locale/%/LC_MESSAGES/intake-submit.mo: po/%.po
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  MSGFMT  $<")
+	$(Q)msgfmt --check -o $@ $<
+
+# Maintainers: refresh the template and merge it into each catalog.
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	  --keyword=ngettext:1,2 --add-comments=TRANSLATORS --package-name=intake-submit \
+	  --no-location --sort-output -o po/intake-submit.pot client/*.c
+	xgettext --from-code=UTF-8 --language=C --extract-all --join-existing \
+	  --no-location --sort-output -o po/intake-submit.pot common/status.c
+	for l in $(PO_LANGS); do msgmerge -q --update --backup=none po/$$l.po po/intake-submit.pot; done
 
 $(B)/obj/empty.o: $(B)/config.mk
 	@mkdir -p $(@D)
@@ -225,7 +247,7 @@ $(B)/tools/%: $(B)/obj/bench/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(Q)$(LINK)
 
-test: $(PROGS) $(UNITS) $(TOOLS)
+test: $(PROGS) $(MO) $(UNITS) $(TOOLS)
 	$(Q)bash tests/run.sh $(B)
 
 asan:
@@ -237,12 +259,18 @@ bench: deps-bench $(PROGS) $(TOOLS)
 demo: $(PROGS)
 	$(Q)bash contrib/demo.sh $(B)
 
-install: $(PROGS) $(B)/web/RELEASE.sha256
+install: $(PROGS) $(MO) $(B)/web/RELEASE.sha256
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/intake-submit $(B)/intake-officer $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(B)/intake-server $(DESTDIR)$(SBINDIR)/
 	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(MANDIR)/ru/man1
+	install -m 0644 man/ru/intake-submit.1 $(DESTDIR)$(MANDIR)/ru/man1/
+	for l in $(PO_LANGS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 0644 $(B)/locale/$$l/LC_MESSAGES/intake-submit.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
+	done
 	install -d $(DESTDIR)$(PREFIX)/share/intake/web
 	install -m 0644 $(B)/web/RELEASE.sha256 $(DESTDIR)$(PREFIX)/share/intake/web/
 

@@ -4,7 +4,11 @@
 # concurrent 1 MiB creation-with-upload requests: completed/s and peak RSS.
 # Both are compared with `curl -T` to nginx's WebDAV PUT in the same run
 # (or with `cat` to the same disk when nginx is missing), and the ratios
-# printed. Everything lives under one /tmp folder, deleted at the end.
+# printed; then both again while 1,000 slow-loris connections trickle
+# (tests/tools/srv_loris.py), against the quiet rate. The server runs with
+# its defaults (uploads held for the hourly landing batch) except proof of
+# work, off here (--pow-max 0): 200 creations at once are a flood, and curl
+# does not pay. Everything lives under one /tmp folder, deleted at the end.
 # Usage: bench/bench_server.sh [BUILD_DIR]
 set -u
 B=$(cd "${1:-${INTAKE_BUILD:-build}}" && pwd)
@@ -32,7 +36,8 @@ start_intake() {
 	rm -rf "$W/data"
 	IPORT=$(free_port)
 	"$B/intake-server" --listen "127.0.0.1:$IPORT" --data-dir "$W/data" --max-size 2G \
-		--max-connections $((CONC + 16)) --max-uploads $((CONC + 16)) 2>>"$W/server.log" &
+		--max-uploads $((CONC + 16)) --pow-max 0 \
+		2>>"$W/server.log" &
 	IPID=$!
 	PIDS+=("$IPID")
 	for _ in $(seq 1 100); do
@@ -113,10 +118,18 @@ nginx_small() {
 	curl -s -o /dev/null -w '%{http_code}\n' -T "$W/small.env" "http://127.0.0.1:$NPORT/s$1"
 }
 
-I_BIG_S="" I_BIG_RSS="" I_CONC_S="" I_CONC_RSS="" I_OK=$CONC
-for run in $(seq 1 "$RUNS"); do
-	# --- 1. one big envelope in one PATCH
-	start_intake
+# loris_start / loris_stop: 1,000 trickling connections to intake-server.
+loris_start() {
+	python3 "$(dirname "$0")/../tests/tools/srv_loris.py" "$IPORT" 1000 600 >/dev/null &
+	LPID=$!
+	PIDS+=("$LPID")
+	sleep 12 # all open, the first ones already dropped and back
+}
+loris_stop() { kill -TERM "$LPID" 2>/dev/null; wait "$LPID" 2>/dev/null; }
+
+# big_run: one big envelope in one PATCH to the running server; sets BIG_S.
+big_run() {
+	local loc rc t0 t1
 	URL="http://127.0.0.1:$IPORT"
 	loc=$(curl -s -D - -o /dev/null -X POST "${TUS[@]}" -H "Upload-Length: $BIGLEN" "$URL/v1/uploads/" |
 		sed -n 's/^[Ll]ocation: //p' | tr -d '\r')
@@ -125,7 +138,15 @@ for run in $(seq 1 "$RUNS"); do
 		-T "$W/big.env" "$URL$loc")
 	t1=$(now)
 	[ "$rc" = 204 ] || { echo "bench: big upload answered $rc" >&2; exit 1; }
-	I_BIG_S=$(best "$I_BIG_S" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
+	BIG_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+}
+
+I_BIG_S="" I_BIG_RSS="" I_CONC_S="" I_CONC_RSS="" I_OK=$CONC
+for run in $(seq 1 "$RUNS"); do
+	# --- 1. one big envelope in one PATCH
+	start_intake
+	big_run
+	I_BIG_S=$(best "$I_BIG_S" "$BIG_S")
 	I_BIG_RSS=$(maxf "$I_BIG_RSS" "$(peak_rss "$IPID")")
 	stop_intake
 	# --- 2. many small envelopes at once
@@ -137,6 +158,16 @@ for run in $(seq 1 "$RUNS"); do
 	I_CONC_RSS=$(maxf "$I_CONC_RSS" "$(peak_rss "$IPID")")
 	stop_intake
 done
+# --- the same under a 1,000-connection slow-loris (one run each)
+start_intake
+loris_start
+big_run
+L_BIG_S=$BIG_S
+URL="http://127.0.0.1:$IPORT"
+conc_run intake_small
+L_OK=$C_OK L_CONC_S=$C_S L_RSS=$(peak_rss "$IPID")
+loris_stop
+stop_intake
 rm -rf "$W/data"
 
 # --- baseline: nginx PUT, or cat
@@ -184,4 +215,8 @@ printf '  %d MiB envelope: intake-server %8s MB/s  (%.2f s, peak RSS %s MiB)   b
 	"$((BIG >> 20))" "$I_MBS" "$I_BIG_S" "$I_BIG_RSS" "$N_MBS" "$(fmt "$I_MBS" "$N_MBS")"
 printf '  %d x 1 MiB:      intake-server %8s /s    (%d/%d ok, peak RSS %s MiB)   baseline %8s /s (%d ok)   ratio %s\n' \
 	"$CONC" "$I_RATE" "$I_OK" "$CONC" "$I_CONC_RSS" "$N_RATE" "$N_OK" "$(fmt "$I_RATE" "$N_RATE")"
-echo "  (best of $RUNS runs each; intake-server fsyncs every envelope before answering, the baseline does not)"
+L_MBS=$(fmt "$MB" "$L_BIG_S")
+L_RATE=$(fmt "$L_OK" "$L_CONC_S")
+printf '  under 1,000 slow-loris connections: %s MB/s (%s of quiet), %s /s (%d/%d ok, %s of quiet), peak RSS %s MiB\n' \
+	"$L_MBS" "$(fmt "$L_MBS" "$I_MBS")" "$L_RATE" "$L_OK" "$CONC" "$(fmt "$L_RATE" "$I_RATE")" "$L_RSS"
+echo "  (best of $RUNS runs each, the slow-loris case one run; intake-server fsyncs every envelope before answering, the baseline does not)"

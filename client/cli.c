@@ -14,9 +14,14 @@
 #include <unistd.h>
 
 #include "fsio.h"
+#include "i18n.h"
+#include "tor.h"
 #include "ui.h"
+#include "version.h"
 
 #define CLI_THREADS_MAX 64  /* as in the --threads message */
+#define CLI_RECEIPT_LINE 1024
+#define CLI_RECEIPT_TRIES 5
 
 void cli_err(const char *fmt, ...)
 {
@@ -32,7 +37,7 @@ void cli_err(const char *fmt, ...)
 /* Print why (or the status's message) and return the exit code. */
 int cli_fail(st_t st, const char *why)
 {
-	cli_err("%s", why ? why : st_str(st));
+	cli_err("%s", why ? _(why) : i18n_status(st));
 	return st_exit_code(st);
 }
 
@@ -94,7 +99,7 @@ st_t cli_parse(cli_opts *o, int argc, char **argv,
                       const char *shortopts, const struct option *longopts,
                       int *help, const char **why)
 {
-	static char msg[160];
+	static char msg[320];
 	int c;
 
 	*help = 0;
@@ -103,8 +108,18 @@ st_t cli_parse(cli_opts *o, int argc, char **argv,
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			*help = 1;
+			*help = CLI_HELP;
 			return ST_OK;
+		case OPT_VERSION:
+			*help = CLI_VERSION;
+			return ST_OK;
+		case OPT_LANG:
+			/* Applied by i18n_init before parsing; checked here. */
+			if (strcmp(optarg, "ru") != 0 && strcmp(optarg, "en") != 0) {
+				*why = N_("--lang wants ru or en");
+				return ST_USAGE;
+			}
+			break;
 		case 'c':
 			o->config = optarg;
 			break;
@@ -165,26 +180,26 @@ st_t cli_parse(cli_opts *o, int argc, char **argv,
 			} else if (!cli_parse_uint(optarg, CLI_THREADS_MAX,
 			                           &o->threads) ||
 			           o->threads == 0) {
-				*why = "--threads wants a number from 1 to 64 or "
-				       "\"auto\"";
+				*why = N_("--threads wants a number from 1 to 64 or "
+				       "\"auto\"");
 				return ST_USAGE;
 			}
 			break;
 		case OPT_RETRIES:
 			if (!cli_parse_uint(optarg, 1000, &o->retries)) {
-				*why = "--retries wants a number from 0 to 1000";
+				*why = N_("--retries wants a number from 0 to 1000");
 				return ST_USAGE;
 			}
 			break;
 		case ':':
 			snprintf(msg, sizeof(msg),
-			         "option '%.80s' needs a value (see --help)",
+			         _("option '%.80s' needs a value (see --help)"),
 			         argv[optind - 1]);
 			*why = msg;
 			return ST_USAGE;
 		default:
 			snprintf(msg, sizeof(msg),
-			         "unknown option '%.80s' (see --help)",
+			         _("unknown option '%.80s' (see --help)"),
 			         argv[optind - 1]);
 			*why = msg;
 			return ST_USAGE;
@@ -202,7 +217,7 @@ st_t cli_config(cli_opts *o, const char **why)
 	size_t line = 0;
 	int named = o->config != NULL;
 	struct stat sb;
-	static char msg[256];
+	static char msg[512];
 	st_t st;
 
 	*why = NULL;
@@ -219,14 +234,14 @@ st_t cli_config(cli_opts *o, const char **why)
 	if (st == ST_NOINPUT && !named)
 		return ST_OK;
 	if (st == ST_NOINPUT) {
-		*why = "the configuration file named with --config cannot be read";
+		*why = N_("the configuration file named with --config cannot be read");
 		return st;
 	}
 	if (st != ST_OK) {
 		snprintf(msg, sizeof(msg),
-		         "configuration file \"%s\": line %zu is not valid "
-		         "(key = value; keys: server, keys, fingerprint, proxy, "
-		         "tor, cacert, pin)", o->conf_path, line);
+		         _("configuration file \"%s\": line %zu is not valid "
+		           "(key = value; keys: server, keys, fingerprint, proxy, "
+		           "tor, cacert, pin)"), o->conf_path, line);
 		*why = msg;
 		return st;
 	}
@@ -252,6 +267,32 @@ st_t cli_config(cli_opts *o, const char **why)
 	return ST_OK;
 }
 
+/* --tor: the proxy the person named, when it is a local Tor port, else
+ * the first local Tor that answers, said out loud; nothing answering is a
+ * quick, plain refusal with the next step. */
+static st_t cli_tor(cli_opts *o, const char **why)
+{
+	unsigned port = 0;
+
+	if (o->proxy != NULL) {
+		if (tor_is_local(o->proxy))
+			return ST_OK;
+		*why = N_("--tor and --proxy name different proxies: choose one");
+		return ST_USAGE;
+	}
+	if (tor_find(o->tor_proxy, &port) != ST_OK) {
+		*why = N_("Tor is not running on this computer (nothing answers "
+		          "on 127.0.0.1:9050 or 9150). Start Tor Browser, keep it "
+		          "open, and try again");
+		return ST_UNAVAILABLE;
+	}
+	cli_say(o, port == TOR_PORT_BROWSER
+	               ? _("connecting through Tor Browser (127.0.0.1:9150)\n")
+	               : _("connecting through Tor (127.0.0.1:9050)\n"));
+	o->proxy = o->tor_proxy;
+	return ST_OK;
+}
+
 /* Server and proxy settings, checked against the URL rules. */
 st_t cli_network(cli_opts *o, net_cfg *cfg, const char **why)
 {
@@ -259,21 +300,19 @@ st_t cli_network(cli_opts *o, net_cfg *cfg, const char **why)
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (o->server == NULL) {
-		*why = "no server address: give --server URL or put "
-		       "\"server = URL\" in the configuration";
+		*why = N_("no server address: give --server URL or put "
+		       "\"server = URL\" in the configuration");
+		return ST_USAGE;
+	}
+	if (o->pin != NULL && strncmp(o->pin, "sha256//", 8) != 0) {
+		*why = N_("--pin wants sha256//<base64 of the key's SHA-256>");
 		return ST_USAGE;
 	}
 	if (o->tor == 1) {
-		if (o->proxy != NULL && strcmp(o->proxy, NET_TOR_PROXY) != 0) {
-			*why = "--tor and --proxy name different proxies: "
-			       "choose one";
-			return ST_USAGE;
-		}
-		o->proxy = NET_TOR_PROXY;
-	}
-	if (o->pin != NULL && strncmp(o->pin, "sha256//", 8) != 0) {
-		*why = "--pin wants sha256//<base64 of the key's SHA-256>";
-		return ST_USAGE;
+		st = cli_tor(o, why);
+		if (st != ST_OK)
+			return st;
+		cfg->isolate = 1;
 	}
 	st = net_check_target(o->server, o->proxy, why);
 	if (st != ST_OK)
@@ -288,7 +327,7 @@ st_t cli_network(cli_opts *o, net_cfg *cfg, const char **why)
 	return ST_OK;
 }
 
-/* The organisation's keys, checked against the expected fingerprint
+/* The organization's keys, checked against the expected fingerprint
  * before anything leaves this machine. */
 st_t cli_bundle(const cli_opts *o, key_bundle *b, const char **why)
 {
@@ -298,42 +337,42 @@ st_t cli_bundle(const cli_opts *o, key_bundle *b, const char **why)
 	st_t st;
 
 	if (o->keys == NULL) {
-		*why = "no key bundle: give --keys FILE or put \"keys = FILE\" "
-		       "in the configuration";
+		*why = N_("no key bundle: give --keys FILE or put \"keys = FILE\" "
+		       "in the configuration");
 		return ST_USAGE;
 	}
 	if (!o->no_fp_check && o->fingerprint == NULL) {
-		*why = "no fingerprint to check the key bundle against: give "
-		       "--fingerprint (as published by the organisation) or put "
-		       "\"fingerprint = ...\" in the configuration";
+		*why = N_("no fingerprint to check the key bundle against: give "
+		       "--fingerprint (as published by the organization) or put "
+		       "\"fingerprint = ...\" in the configuration");
 		return ST_USAGE;
 	}
 	st = fsio_read_file(o->keys, KEY_FILE_MAX, &text, &len);
 	if (st != ST_OK) {
-		*why = "the key bundle file cannot be read";
+		*why = N_("the key bundle file cannot be read");
 		goto cleanup;
 	}
 	st = key_bundle_parse((const char *)text, len, b);
 	if (st != ST_OK) {
-		*why = "the key bundle file is not a valid intake key bundle";
+		*why = N_("the key bundle file is not a valid intake key bundle");
 		goto cleanup;
 	}
 	/* A fingerprint that was given is checked even with
 	 * --no-fingerprint-check: the safer reading of both. */
 	if (o->fingerprint == NULL) {
 		key_bundle_fingerprint(b, fp);
-		cli_say(o, "warning: not checking the key bundle; its "
-		        "fingerprint is %s\n", fp);
+		cli_say(o, _("warning: not checking the key bundle; its "
+		             "fingerprint is %s\n"), fp);
 		goto cleanup;
 	}
 	st = key_fingerprint_check(b, o->fingerprint);
 	if (st == ST_MISMATCH)
-		*why = "the key bundle does NOT match the expected fingerprint: "
+		*why = N_("the key bundle does NOT match the expected fingerprint: "
 		       "nothing was sent. get the keys again from the "
-		       "organisation, by a channel you trust";
+		       "organization, by a channel you trust");
 	else if (st != ST_OK)
-		*why = "the expected fingerprint is not written correctly "
-		       "(groups of letters and digits, as published)";
+		*why = N_("the expected fingerprint is not written correctly "
+		       "(groups of letters and digits, as published)");
 cleanup:
 	free(text);
 	return st;
@@ -341,51 +380,122 @@ cleanup:
 
 /* The receipt: a new one, or the one the submitter already has (from a
  * file or typed on the terminal, never from argv). */
-st_t cli_receipt(const cli_opts *o, int fresh, receipt **r,
-                        const char **why)
+words_lang cli_words_lang(void)
 {
+	return strcmp(i18n_lang(), "ru") == 0 ? WORDS_RU : WORDS_EN;
+}
+
+const char *cli_receipt_typo(const receipt_typo *t, char *msg, size_t cap)
+{
+	char near[WORDS_NEAR * (WORDS_MAX + 2)] = "";
+	size_t i, n = 0;
+
+	switch (t->kind) {
+	case RECEIPT_TYPO_WORD:
+		for (i = 0; i < t->nnear && i < WORDS_NEAR; i++)
+			n += (size_t)snprintf(near + n, sizeof(near) - n, "%s%s",
+			                      i ? ", " : "", t->near[i]);
+		if (t->nnear > 0)
+			snprintf(msg, cap, _("word %u is not one of the receipt "
+			                     "words; did you mean: %s?"),
+			         t->position, near);
+		else
+			snprintf(msg, cap, _("word %u is not one of the receipt "
+			                     "words"), t->position);
+		break;
+	case RECEIPT_TYPO_CHECK:
+		snprintf(msg, cap, "%s", _("the words do not fit together: one "
+		                           "of them is wrong, or two are swapped"));
+		break;
+	case RECEIPT_TYPO_CODE:
+		snprintf(msg, cap, "%s", _("the code has a mistake: check it "
+		                           "letter by letter"));
+		break;
+	default:
+		snprintf(msg, cap, ngettext("that is not a receipt: a receipt is "
+		                            "12 words (or 28 letters and digits), "
+		                            "and %u word was typed",
+		                            "that is not a receipt: a receipt is "
+		                            "12 words (or 28 letters and digits), "
+		                            "and %u words were typed", t->found),
+		         t->found);
+		break;
+	}
+	return msg;
+}
+
+/* Typed: on a terminal, without echo, asked again after a mistake (a few
+ * times), each time saying what was wrong; from a pipe, one line. */
+static st_t cli_receipt_typed(receipt **r, const char **why)
+{
+	static char msg[512];
+	char *line = sodium_malloc(CLI_RECEIPT_LINE);
+	receipt_typo typo;
+	int tty = ui_is_tty(STDIN_FILENO);
+	unsigned i, tries = tty ? CLI_RECEIPT_TRIES : 1;
+	st_t st = ST_NOMEM;
+
+	if (line == NULL)
+		return ST_NOMEM;
+	for (i = 0; i < tries; i++) {
+		if (tty) {
+			fputs(_("receipt (not shown as you type): "), stderr);
+			fflush(stderr);
+		}
+		st = ui_read_line(STDIN_FILENO, line, CLI_RECEIPT_LINE, 0);
+		if (st == ST_NOINPUT || st == ST_IO)
+			break;
+		if (st == ST_TOOBIG) {
+			*why = N_("that is too long to be a receipt");
+		} else {
+			st = receipt_parse_ex(line, r, &typo);
+			if (st != ST_BADDATA)
+				break;
+			*why = cli_receipt_typo(&typo, msg, sizeof(msg));
+		}
+		st = ST_BADDATA;
+		if (i + 1 < tries)
+			fprintf(stderr, _("%s; try again\n"), _(*why));
+	}
+	if (st == ST_NOINPUT)
+		*why = N_("no receipt was given");
+	sodium_free(line);
+	sodium_memzero(&typo, sizeof(typo));
+	return st;
+}
+
+st_t cli_receipt(const cli_opts *o, int fresh, receipt **r,
+                 const char **why)
+{
+	static char msg[512];
 	uint8_t *text = NULL;
 	size_t len = 0;
-	char *line = NULL;
+	receipt_typo typo;
 	st_t st;
 
 	if (fresh && o->receipt_file == NULL && !o->receipt_prompt)
 		return receipt_generate(r);
-	if (o->receipt_file != NULL) {
-		st = fsio_read_secret_file(o->receipt_file, 256, &text, &len);
-		if (st == ST_PERM) {
-			*why = "the receipt file may be read by other users; "
-			       "make it private (chmod 600) first";
-			goto cleanup;
-		}
-		if (st != ST_OK) {
-			*why = "the receipt file cannot be read";
-			goto cleanup;
-		}
-		while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
-		                   text[len - 1] == ' '))
-			text[--len] = '\0';
-		st = receipt_parse((const char *)text, r);
-	} else {
-		line = sodium_malloc(256);
-		if (line == NULL)
-			return ST_NOMEM;
-		if (ui_is_tty(STDIN_FILENO)) {
-			fprintf(stderr, "receipt code (not shown as you type): ");
-			fflush(stderr);
-		}
-		st = ui_read_line(STDIN_FILENO, line, 256, 0);
-		if (st == ST_OK)
-			st = receipt_parse(line, r);
+	if (o->receipt_file == NULL)
+		return cli_receipt_typed(r, why);
+	st = fsio_read_secret_file(o->receipt_file, CLI_RECEIPT_LINE, &text,
+	                           &len);
+	if (st == ST_PERM) {
+		*why = N_("the receipt file may be read by other users; make it "
+		          "private (chmod 600) first");
+		return st;
 	}
-	if (st != ST_OK)
-		*why = "that is not a valid receipt code (28 letters and digits "
-		       "in groups of four); check it and try again";
-cleanup:
-	if (text != NULL)
-		sodium_free(text);
-	if (line != NULL)
-		sodium_free(line);
+	if (st != ST_OK) {
+		*why = N_("the receipt file cannot be read");
+		return st;
+	}
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
+	                   text[len - 1] == ' '))
+		text[--len] = '\0';
+	st = receipt_parse_ex((const char *)text, r, &typo);
+	if (st == ST_BADDATA)
+		*why = cli_receipt_typo(&typo, msg, sizeof(msg));
+	sodium_free(text);
+	sodium_memzero(&typo, sizeof(typo));
 	return st;
 }
 
@@ -396,11 +506,24 @@ void cli_progress(void *ctx, uint64_t done)
 
 void cli_usage(void)
 {
-	fputs("usage: intake-submit [submit] [options] [FILE...]\n"
-	      "       intake-submit upload [options] FILE\n"
-	      "       intake-submit replies [options]\n"
-	      "       intake-submit help\n"
-	      "Send testimony and files, encrypted on this computer, to an "
-	      "organisation's\nintake server; read its replies. "
-	      "\"intake-submit COMMAND --help\" for details.\n", stdout);
+	fputs(_("usage: intake-submit [submit] [options] [FILE...]\n"
+	        "       intake-submit upload [options] FILE\n"
+	        "       intake-submit replies [options]\n"
+	        "       intake-submit help\n"
+	        "Send testimony and files, encrypted on this computer, to an "
+	        "organization's\nintake server; read its replies. "
+	        "\"intake-submit COMMAND --help\" for details.\n"), stdout);
+}
+
+void cli_version(void)
+{
+	printf("intake-submit %s\n", INTAKE_VERSION);
+}
+
+void cli_help(int help, const char *text)
+{
+	if (help == CLI_VERSION)
+		cli_version();
+	else
+		fputs(_(text), stdout);
 }

@@ -14,6 +14,8 @@
 #include "net.h"
 #include "receipt.h"
 #include "status.h"
+#include "tor.h"
+#include "words.h"
 
 enum {
 	OPT_NO_FP = 256,
@@ -28,6 +30,8 @@ enum {
 	OPT_RETRIES,
 	OPT_DATE,
 	OPT_NO_CONFIG,
+	OPT_LANG,
+	OPT_VERSION,
 };
 
 /* Everything a command may be told; strings borrow from argv or from
@@ -58,7 +62,10 @@ typedef struct {
 	conf conf;
 	char *conf_path;
 	char *default_keys;
+	char tor_proxy[TOR_PROXY_MAX];  /* the local Tor --tor found */
 } cli_opts;
+
+enum { CLI_HELP = 1, CLI_VERSION = 2 };
 
 /* "intake-submit: " and the message on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -80,7 +87,7 @@ void cli_opts_init(cli_opts *o);
 void cli_opts_release(cli_opts *o);
 
 /* getopt_long over one command's table; ST_USAGE with *why, or ST_OK
- * with *help set for --help. */
+ * with *help set: CLI_HELP for --help, CLI_VERSION for --version. */
 st_t cli_parse(cli_opts *o, int argc, char **argv, const char *shortopts,
                const struct option *longopts, int *help, const char **why);
 
@@ -91,7 +98,7 @@ st_t cli_config(cli_opts *o, const char **why);
 /* Server and proxy settings, checked against the URL rules. */
 st_t cli_network(cli_opts *o, net_cfg *cfg, const char **why);
 
-/* The organisation's keys, checked against the expected fingerprint
+/* The organization's keys, checked against the expected fingerprint
  * before anything leaves this machine. */
 st_t cli_bundle(const cli_opts *o, key_bundle *b, const char **why);
 
@@ -100,7 +107,22 @@ st_t cli_bundle(const cli_opts *o, key_bundle *b, const char **why);
  * argv). *r is the caller's to receipt_free. */
 st_t cli_receipt(const cli_opts *o, int fresh, receipt **r, const char **why);
 
+/* The word list receipts are shown in: the messages' language. */
+words_lang cli_words_lang(void);
+
+/* Why a typed receipt was refused (receipt_parse_ex's typo), in plain
+ * words, into msg (cap bytes); returns msg. Names the word's position and
+ * the nearest list words, never the typed text. */
+const char *cli_receipt_typo(const receipt_typo *t, char *msg, size_t cap);
+
 /* The overview printed by "intake-submit help". */
 void cli_usage(void);
+
+/* "intake-submit VERSION" on stdout, for --version. */
+void cli_version(void);
+
+/* --help's or --version's text on stdout (help: the command's help text,
+ * translated here). */
+void cli_help(int help, const char *text);
 
 #endif

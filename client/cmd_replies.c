@@ -13,25 +13,26 @@
 
 #include "cli.h"
 #include "enc.h"
+#include "i18n.h"
 #include "reply.h"
 #include "term.h"
 #include "ui.h"
 
 #define REPLIES_MAX 10000
 
-static const char replies_help[] =
+static const char *const replies_help = N_(
 "usage: intake-submit replies [options]\n"
-"Read the organisation's replies to your submission. You are asked for\n"
-"your receipt code (not shown as you type); it can also come from a\n"
-"private file (--receipt-file) or one line on standard input. Only\n"
-"replies signed by a key of the checked key bundle are shown.\n"
+"Read the organization's replies to your submission. You are asked for\n"
+"your receipt (not shown as you type); it can also come from a private\n"
+"file (--receipt-file) or one line on standard input. Only replies\n"
+"signed by a key of the checked key bundle are shown.\n"
 "\n"
 "  -s, --server URL        intake server\n"
-"  -k, --keys FILE         organisation's key bundle\n"
+"  -k, --keys FILE         organization's key bundle\n"
 "  -f, --fingerprint FP    expected fingerprint of the key bundle\n"
 "      --no-fingerprint-check  do not check the bundle (unsafe)\n"
-"      --receipt-file F    read the receipt code from F (mode 0600)\n"
-"      --tor               connect through Tor (socks5h://127.0.0.1:9050)\n"
+"      --receipt-file F    read the receipt from F (mode 0600)\n"
+"      --tor               connect through Tor (127.0.0.1:9050 or 9150)\n"
 "      --proxy URL         connect through this proxy\n"
 "      --cacert FILE       trust these CA certificates for https\n"
 "      --pin sha256//B64   require this server public key\n"
@@ -39,7 +40,14 @@ static const char replies_help[] =
 "      --no-config         read no configuration file\n"
 "  -q, --quiet             no messages besides the replies\n"
 "      --json              print the replies as JSON\n"
-"  -h, --help              this help\n";
+"      --lang ru|en        language of the messages\n"
+"  -h, --help              this help\n"
+"      --version           the program's version\n"
+"\n"
+"Exit codes: 0 done, 1 a reply could not be verified,\n"
+"64 usage, 65 bad input, 66 missing file, 69 server unreachable,\n"
+"70 internal error, 71 out of memory, 74 I/O error, 75 try again later,\n"
+"77 TLS verification failed, 78 configuration.\n");
 
 static const struct option replies_opts[] = {
 	{ "server", required_argument, NULL, 's' },
@@ -55,7 +63,9 @@ static const struct option replies_opts[] = {
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -95,6 +105,8 @@ static void replies_print_text(const uint8_t *t, size_t n, int tty)
 		fputs(clean, stdout);
 	else
 		fputs("?", stdout);
+	if (clean != NULL) /* the reply's plaintext */
+		sodium_memzero(clean, strlen(clean));
 	free(clean);
 	if (n == 0 || t[n - 1] != '\n')
 		putchar('\n');
@@ -141,7 +153,7 @@ static st_t replies_show(const receipt *r,
 				goto cleanup;
 			}
 		} else {
-			printf("--- reply %zu, from the officer key %s ---\n",
+			printf(_("--- reply %zu, from the officer key %s ---\n"),
 			       *shown + 1, fp);
 			replies_print_text(text, tl, tty);
 		}
@@ -181,12 +193,12 @@ int cmd_replies(int argc, char **argv)
 	if (st != ST_OK)
 		goto cleanup;
 	if (help) {
-		fputs(replies_help, stdout);
+		cli_help(help, replies_help);
 		goto cleanup;
 	}
 	if (o.nargs != 0) {
-		why = "replies takes no arguments; the receipt code is asked "
-		      "for, never given on the command line";
+		why = N_("replies takes no arguments; the receipt code is asked "
+		      "for, never given on the command line");
 		st = ST_USAGE;
 		goto cleanup;
 	}
@@ -206,7 +218,7 @@ int cmd_replies(int argc, char **argv)
 	doc = json_loadb(body, blen, JSON_REJECT_DUPLICATES, &jerr);
 	list = doc ? json_object_get(doc, "replies") : NULL;
 	if (!json_is_array(list) || json_array_size(list) > REPLIES_MAX) {
-		why = "the server's answer was malformed";
+		why = N_("the server's answer was malformed");
 		st = ST_BADDATA;
 		goto cleanup;
 	}
@@ -229,17 +241,19 @@ int cmd_replies(int argc, char **argv)
 		}
 		putchar('\n');
 	} else if (shown == 0 && bad == 0) {
-		cli_say(&o, "no replies yet\n");
+		cli_say(&o, "%s", _("no replies yet\n"));
 	}
 	if (bad > 0)
-		cli_err("%zu repl%s could not be verified as coming from the "
-		        "organisation and %s not shown", bad,
-		        bad == 1 ? "y" : "ies", bad == 1 ? "was" : "were");
+		cli_err(ngettext("%zu reply could not be verified as coming "
+		                 "from the organization and was not shown",
+		                 "%zu replies could not be verified as coming "
+		                 "from the organization and were not shown",
+		                 bad), bad);
 	if (fflush(stdout) != 0)
 		st = ST_IO;
 	else if (bad > 0)
 		st = ST_DECRYPT;
-	why = bad > 0 ? "some replies were not shown" : NULL;
+	why = bad > 0 ? N_("some replies were not shown") : NULL;
 cleanup:
 	rc = st == ST_OK ? 0 : cli_fail(st, why);
 	json_decref(res);

@@ -20,29 +20,30 @@
 #include "cli.h"
 #include "compose.h"
 #include "fsio.h"
+#include "guide.h"
+#include "i18n.h"
 #include "seal.h"
 #include "ui.h"
 
 #define SUBMIT_OUT_BUF ((size_t)256 * 1024)
-#define SUBMIT_RECEIPT_TRIES 5
 
-static const char submit_help[] =
+static const char *const submit_help = N_(
 "usage: intake-submit [options] [FILE...]\n"
-"Encrypt testimony and attachments to the organisation's keys and upload\n"
+"Encrypt testimony and attachments to the organization's keys and upload\n"
 "them. The text comes from --message-file, from standard input, or, on a\n"
-"terminal, from a guided prompt. FILEs are attachments. A receipt code is\n"
+"terminal, from a guided prompt. FILEs are attachments. A receipt is\n"
 "printed once at the end: keep it secret; it lets you read replies.\n"
 "\n"
 "  -s, --server URL        intake server (https://, or http:// to .onion)\n"
-"  -k, --keys FILE         organisation's key bundle\n"
+"  -k, --keys FILE         organization's key bundle\n"
 "  -f, --fingerprint FP    expected fingerprint of the key bundle\n"
 "      --no-fingerprint-check  send without checking the bundle (unsafe)\n"
 "  -m, --message-file F    the text ('-' for standard input)\n"
 "  -o, --output FILE       write the envelope to FILE instead of uploading\n"
 "      --force             overwrite FILE if it exists\n"
-"      --receipt           reuse your receipt code (asked on the terminal)\n"
-"      --receipt-file F    reuse the receipt code stored in F\n"
-"      --tor               connect through Tor (socks5h://127.0.0.1:9050)\n"
+"      --receipt           reuse your receipt (asked on the terminal)\n"
+"      --receipt-file F    reuse the receipt stored in F\n"
+"      --tor               connect through Tor (127.0.0.1:9050 or 9150)\n"
 "      --proxy URL         connect through this proxy (socks5h://, http://)\n"
 "      --cacert FILE       trust these CA certificates for https\n"
 "      --pin sha256//B64   require this server public key\n"
@@ -54,12 +55,15 @@ static const char submit_help[] =
 "      --no-config         read no configuration file\n"
 "  -q, --quiet             no progress or messages, only the receipt\n"
 "      --json              print the result as JSON\n"
+"      --lang ru|en        language of the messages (default: from LANG)\n"
 "  -h, --help              this help\n"
+"      --version           the program's version\n"
 "\n"
 "Other commands: intake-submit upload FILE, intake-submit replies.\n"
 "Exit codes: 0 done, 1 refused (fingerprint mismatch, cancelled),\n"
 "64 usage, 65 bad input, 66 missing file, 69 server unreachable,\n"
-"73 output exists, 74 I/O error, 77 TLS verification failed, 78 config.\n";
+"70 internal error, 71 out of memory, 73 output exists, 74 I/O error,\n"
+"75 try again later, 77 TLS verification failed, 78 configuration.\n");
 
 static const struct option submit_opts[] = {
 	{ "server", required_argument, NULL, 's' },
@@ -82,7 +86,9 @@ static const struct option submit_opts[] = {
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -106,44 +112,18 @@ static st_t submit_text(const cli_opts *o, int guided, compose *c,
 		                            &text, &len);
 	} else {
 		if (guided)
-			fprintf(stderr,
-			        "Type your message. It stays on this computer, "
-			        "encrypted, until it is sent.\n"
-			        "When you are done, press Enter and then Ctrl-D.\n"
-			        "----\n");
+			guide_letter_hint();
 		st = compose_read_text(STDIN_FILENO, COMPOSE_TEXT_MAX, &text,
 		                       &len);
-		if (guided)
-			fprintf(stderr, "----\n");
 	}
 	if (st == ST_TOOBIG)
-		*why = "the text is too long (over 64 MiB): send it as an "
-		       "attachment instead";
+		*why = N_("the text is too long (over 64 MiB): send it as an "
+		       "attachment instead");
 	else if (st != ST_OK)
-		*why = "the text could not be read";
+		*why = N_("the text could not be read");
 	else
 		compose_set_text(c, text, len);
 	return st;
-}
-
-/* Guided mode: show what will be sent and ask. */
-static st_t submit_confirm(const compose *c, int *yes)
-{
-	char size[32];
-	size_t i;
-
-	ui_format_size(size, sizeof(size), c->text_len);
-	fprintf(stderr, "You are about to send your text (%s)", size);
-	if (c->m.nfiles == 0)
-		fprintf(stderr, " and no attachments.\n");
-	else
-		fprintf(stderr, " and %zu attachment%s:\n", c->m.nfiles,
-		        c->m.nfiles == 1 ? "" : "s");
-	for (i = 0; i < c->m.nfiles; i++) {
-		ui_format_size(size, sizeof(size), c->m.files[i].size);
-		fprintf(stderr, "  %zu. %s (%s)\n", i + 1, c->m.files[i].name, size);
-	}
-	return ui_confirm(STDIN_FILENO, "Send it now?", yes);
 }
 
 /* --output: the envelope into a new file the user named. */
@@ -160,7 +140,7 @@ static st_t submit_output_clash(int fd, const compose *c, const char **why)
 	for (i = 0; i < c->nfds; i++) {
 		if (fstat(c->fds[i], &in) == 0 && in.st_dev == out.st_dev &&
 		    in.st_ino == out.st_ino) {
-			*why = "the output file is one of the attachments";
+			*why = N_("the output file is one of the attachments");
 			return ST_USAGE;
 		}
 	}
@@ -185,9 +165,9 @@ static st_t submit_write_output(const cli_opts *o, const compose *c, seal *sl,
 	fd = open(o->output, flags, 0600);
 	if (fd < 0) {
 		st = errno == EEXIST ? ST_EXISTS : fsio_errno_status(errno);
-		*why = st == ST_EXISTS ? "the output file exists; choose another "
-		                         "name or add --force"
-		                       : "the output file cannot be created";
+		*why = st == ST_EXISTS ? N_("the output file exists; choose "
+		                            "another name or add --force")
+		                       : N_("the output file cannot be created");
 		return st;
 	}
 	if (o->force) {
@@ -205,13 +185,13 @@ static st_t submit_write_output(const cli_opts *o, const compose *c, seal *sl,
 	while (off < total) {
 		st = seal_read(sl, off, buf, SUBMIT_OUT_BUF, &got);
 		if (st != ST_OK || got == 0) {
-			*why = "the attachments changed while being read";
+			*why = N_("the attachments changed while being read");
 			st = st != ST_OK ? st : ST_INTERNAL;
 			goto cleanup;
 		}
 		st = fsio_write_all(fd, buf, got);
 		if (st != ST_OK) {
-			*why = "writing the output file failed";
+			*why = N_("writing the output file failed");
 			goto cleanup;
 		}
 		off += got;
@@ -220,35 +200,40 @@ static st_t submit_write_output(const cli_opts *o, const compose *c, seal *sl,
 	/* Only a regular file can be synced (not /dev/null or a pipe). */
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && fsync(fd) != 0) {
 		st = ST_IO;
-		*why = "writing the output file failed";
+		*why = N_("writing the output file failed");
 	}
 cleanup:
 	free(buf);
 	if (close(fd) != 0 && st == ST_OK) {
 		st = ST_IO;
-		*why = "writing the output file failed";
+		*why = N_("writing the output file failed");
 	}
 	/* A partial envelope is useless: remove it, but only when this run
 	 * created it (with --force the name may be anything, even a device). */
 	if (st != ST_OK && !o->force)
 		unlink(o->output);
 	else if (st != ST_OK)
-		cli_err("\"%s\" is incomplete: do not use it", o->output);
+		cli_err(_("\"%s\" is incomplete: do not use it"), o->output);
 	return st;
 }
 
-/* Print the result: the receipt once, on stdout. */
-static st_t submit_result(const cli_opts *o, const receipt *r, uint64_t bytes,
-                       const char *id)
+/* Print the result: the receipt once, on stdout: its 12 words in the
+ * messages' language, then (not in the guided mode, where one form is
+ * enough to copy) the same receipt as a code. */
+static st_t submit_result(const cli_opts *o, const receipt *r, int guided,
+                          uint64_t bytes, const char *id)
 {
-	char code[RECEIPT_TEXT_MAX];
+	char code[RECEIPT_TEXT_MAX], words[RECEIPT_WORDS_MAX];
 	json_t *j = NULL;
-	st_t st = ST_OK;
+	st_t st;
 
 	receipt_format(r, code);
+	st = receipt_format_words(r, cli_words_lang(), words, sizeof(words));
+	if (st != ST_OK)
+		goto cleanup;
 	if (o->json) {
-		j = json_pack("{s:s, s:I}", "receipt", code, "bytes",
-		              (json_int_t)bytes);
+		j = json_pack("{s:s, s:s, s:I}", "receipt", code, "receipt_words",
+		              words, "bytes", (json_int_t)bytes);
 		if (j != NULL && id != NULL &&
 		    json_object_set_new(j, "upload_id", json_string(id)) != 0)
 			st = ST_NOMEM;
@@ -260,54 +245,25 @@ static st_t submit_result(const cli_opts *o, const receipt *r, uint64_t bytes,
 		else
 			putchar('\n');
 	} else {
-		cli_say(o, "\nYour receipt code is below. Write it down and keep "
-		        "it secret: with it you can read replies\n(intake-submit "
-		        "replies). It is not stored anywhere and will not be "
-		        "shown again.\n\n");
-		printf("%s\n", code);
+		cli_say(o, "%s", _("\nYour receipt is below: 12 words. Write them "
+		                   "down on paper and keep them secret: with them "
+		                   "you can read the reply. They are not stored "
+		                   "anywhere and will not be shown again.\n\n"));
+		printf("%s\n", words);
+		if (!guided) {
+			fflush(stdout);
+			cli_say(o, "%s", _("The same receipt as a code (either "
+			                   "form works):\n"));
+			printf("%s\n", code);
+		}
 	}
 	if (fflush(stdout) != 0)
 		st = ST_IO;
+cleanup:
 	json_decref(j);
 	sodium_memzero(code, sizeof(code));
+	sodium_memzero(words, sizeof(words));
 	return st;
-}
-
-/* Guided mode: the submitter types the code back, so a lost receipt is
- * noticed while it can still be copied. */
-static void submit_receipt_typeback(const receipt *r)
-{
-	char *line = sodium_malloc(256);
-	receipt *typed = NULL;
-	unsigned i;
-	int same;
-
-	if (line == NULL)
-		return;
-	for (i = 0; i < SUBMIT_RECEIPT_TRIES; i++) {
-		fprintf(stderr, "\nType the receipt code back to check you have "
-		        "it right: ");
-		fflush(stderr);
-		if (ui_read_line(STDIN_FILENO, line, 256, 1) == ST_NOINPUT)
-			break;
-		same = 0;
-		if (receipt_parse(line, &typed) == ST_OK) {
-			same = sodium_memcmp(typed->secret, r->secret,
-			                     RECEIPT_SECRET_LEN) == 0;
-			receipt_free(typed);
-			typed = NULL;
-		}
-		if (same) {
-			fprintf(stderr, "Correct. Keep it safe.\n");
-			goto cleanup;
-		}
-		fprintf(stderr, "That is not the same code. Look at it again "
-		        "above, carefully.\n");
-	}
-	fprintf(stderr, "Make sure you have copied the receipt code above "
-	        "before you close this window.\n");
-cleanup:
-	sodium_free(line);
 }
 
 static st_t submit_date(char out[MANIFEST_DATE_MAX])
@@ -345,24 +301,26 @@ int cmd_submit(int argc, char **argv)
 	if (st != ST_OK)
 		goto cleanup;
 	if (help) {
-		fputs(submit_help, stdout);
+		cli_help(help, submit_help);
 		goto cleanup;
 	}
 	st = cli_config(&o, &why);
 	if (st != ST_OK)
 		goto cleanup;
 	if (o.receipt_prompt && o.receipt_file != NULL) {
-		why = "give either --receipt or --receipt-file, not both";
+		why = N_("give either --receipt or --receipt-file, not both");
 		st = ST_USAGE;
 		goto cleanup;
 	}
 	guided = o.message_file == NULL && ui_is_tty(STDIN_FILENO);
 	if (o.receipt_prompt && !guided && o.message_file == NULL) {
-		why = "--receipt reads the code from the terminal, so the text "
-		      "must come from --message-file";
+		why = N_("--receipt reads the code from the terminal, so the text "
+		      "must come from --message-file");
 		st = ST_USAGE;
 		goto cleanup;
 	}
+	if (guided && !o.quiet)
+		guide_intro();
 	if (o.output == NULL) {
 		st = cli_network(&o, &cfg, &why);
 		if (st != ST_OK)
@@ -374,20 +332,29 @@ int cmd_submit(int argc, char **argv)
 	st = cli_receipt(&o, 1, &r, &why);
 	if (st != ST_OK)
 		goto cleanup;
-	st = submit_text(&o, guided, &c, &why);
-	if (st != ST_OK)
-		goto cleanup;
+	/* Attachments before the text: a wrong name is caught before
+	 * anything is typed. */
 	for (i = 0; i < o.nargs; i++) {
 		st = compose_add_file(&c, o.args[i]);
 		if (st != ST_OK) {
-			cli_err("attachment \"%s\": %s", o.args[i],
-			        st == ST_BADDATA ? "not a regular file"
-			        : st == ST_NOINPUT ? "cannot be opened"
-			                           : st_str(st));
-			why = "nothing was sent";
+			cli_err(_("attachment \"%s\": %s"), o.args[i],
+			        st == ST_BADDATA ? _("not a regular file")
+			        : st == ST_NOINPUT ? _("cannot be opened")
+			                           : i18n_status(st));
+			why = N_("nothing was sent");
 			goto cleanup;
 		}
 	}
+	if (guided) {
+		st = guide_attachments(STDIN_FILENO, &c);
+		if (st != ST_OK) {
+			why = N_("nothing was sent");
+			goto cleanup;
+		}
+	}
+	st = submit_text(&o, guided, &c, &why);
+	if (st != ST_OK)
+		goto cleanup;
 	if (o.date) {
 		st = submit_date(date);
 		if (st != ST_OK)
@@ -395,17 +362,17 @@ int cmd_submit(int argc, char **argv)
 	}
 	st = compose_finish(&c, r->reply_pk, r->mailbox, date);
 	if (st == ST_USAGE) {
-		why = "there is nothing to send: no text and no attachments";
+		why = N_("there is nothing to send: no text and no attachments");
 		goto cleanup;
 	}
 	if (st != ST_OK) {
-		why = "the submission is too large";
+		why = N_("the submission is too large");
 		goto cleanup;
 	}
 	if (guided) {
-		st = submit_confirm(&c, &yes);
+		st = guide_confirm(STDIN_FILENO, &c, &yes);
 		if (st != ST_OK || !yes) {
-			cli_err("cancelled; nothing was sent");
+			cli_err("%s", _("cancelled; nothing was sent"));
 			rc = 1;
 			goto done;
 		}
@@ -413,7 +380,7 @@ int cmd_submit(int argc, char **argv)
 	st = seal_new(&bundle, payload_src_stream_len(c.src), payload_src_read,
 	              c.src, o.threads, &sl);
 	if (st != ST_OK) {
-		why = "encryption could not start";
+		why = N_("encryption could not start");
 		goto cleanup;
 	}
 	total = seal_total_len(sl);
@@ -425,24 +392,26 @@ int cmd_submit(int argc, char **argv)
 		                id, &why);
 	ui_progress_end(&pg);
 	if (st == ST_MISMATCH)
-		why = "an attachment changed while it was being sent; nothing "
-		      "usable was stored. run the command again";
+		why = N_("an attachment changed while it was being sent; nothing "
+		      "usable was stored. run the command again");
 	if (st == ST_CHANGED)
-		why = "a file changed while it was sent: the upload stopped so "
+		why = N_("a file changed while it was sent: the upload stopped so "
 		      "that nothing is encrypted twice with one key. nothing "
-		      "usable was stored; run the command again";
+		      "usable was stored; run the command again");
 	if (st != ST_OK)
 		goto cleanup;
 	if (o.output != NULL)
-		cli_say(&o, "wrote the encrypted envelope (%llu bytes) to \"%s\"; "
-		        "upload it later with: intake-submit upload FILE\n",
-		        (unsigned long long)total, o.output);
+		cli_say(&o, _("wrote the encrypted envelope (%llu bytes) to "
+		              "\"%s\"; upload it later with: intake-submit upload "
+		              "FILE\n"), (unsigned long long)total, o.output);
 	else
-		cli_say(&o, "sent and stored: %llu bytes\n",
+		cli_say(&o, _("sent and stored: %llu bytes\n"),
 		        (unsigned long long)total);
-	st = submit_result(&o, r, total, id[0] ? id : NULL);
-	if (st == ST_OK && guided && !o.json)
-		submit_receipt_typeback(r);
+	st = submit_result(&o, r, guided, total, id[0] ? id : NULL);
+	if (st == ST_OK && guided && !o.json) {
+		guide_typeback(STDIN_FILENO, r);
+		guide_farewell();
+	}
 cleanup:
 	rc = st == ST_OK ? 0 : cli_fail(st, why);
 done:

@@ -13,17 +13,18 @@
 #include "cli.h"
 #include "env.h"
 #include "fsio.h"
+#include "i18n.h"
 #include "ui.h"
 
-static const char upload_help[] =
+static const char *const upload_help = N_(
 "usage: intake-submit upload [options] FILE\n"
 "Upload an envelope written earlier with --output (for example carried\n"
 "on a USB stick). The file is checked to be an intake envelope first; a\n"
-"cut connection is resumed. The file holds no receipt: the receipt code\n"
-"was shown when it was made.\n"
+"cut connection is resumed. The file holds no receipt: the receipt was\n"
+"shown when it was made.\n"
 "\n"
 "  -s, --server URL        intake server (https://, or http:// to .onion)\n"
-"      --tor               connect through Tor (socks5h://127.0.0.1:9050)\n"
+"      --tor               connect through Tor (127.0.0.1:9050 or 9150)\n"
 "      --proxy URL         connect through this proxy\n"
 "      --cacert FILE       trust these CA certificates for https\n"
 "      --pin sha256//B64   require this server public key\n"
@@ -32,7 +33,14 @@ static const char upload_help[] =
 "      --no-config         read no configuration file\n"
 "  -q, --quiet             no progress or messages\n"
 "      --json              print the result as JSON\n"
-"  -h, --help              this help\n";
+"      --lang ru|en        language of the messages\n"
+"  -h, --help              this help\n"
+"      --version           the program's version\n"
+"\n"
+"Exit codes: 0 done, 64 usage, 65 not an envelope, 66 missing file,\n"
+"69 server unreachable, 70 internal error, 71 out of memory,\n"
+"74 I/O error, 75 try again later, 77 TLS verification failed,\n"
+"78 configuration.\n");
 
 static const struct option upload_opts[] = {
 	{ "server", required_argument, NULL, 's' },
@@ -45,7 +53,9 @@ static const struct option upload_opts[] = {
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -80,10 +90,10 @@ static st_t upload_check_envelope(int fd, uint64_t size, const char **why)
 	if (st == ST_OK && info.total_len != size)
 		st = ST_BADDATA;
 	if (st != ST_OK)
-		*why = st == ST_VERSION ? "the file is an envelope of a newer "
-		                          "version than this program knows"
-		                        : "the file is not a complete intake "
-		                          "envelope";
+		*why = st == ST_VERSION ? N_("the file is an envelope of a newer "
+		                             "version than this program knows")
+		                        : N_("the file is not a complete intake "
+		                             "envelope");
 	return st;
 }
 
@@ -104,11 +114,11 @@ int cmd_upload(int argc, char **argv)
 	if (st != ST_OK)
 		goto cleanup;
 	if (help) {
-		fputs(upload_help, stdout);
+		cli_help(help, upload_help);
 		goto cleanup;
 	}
 	if (o.nargs != 1) {
-		why = "upload wants exactly one FILE (see --help)";
+		why = N_("upload wants exactly one FILE (see --help)");
 		st = ST_USAGE;
 		goto cleanup;
 	}
@@ -119,12 +129,12 @@ int cmd_upload(int argc, char **argv)
 		goto cleanup;
 	fd = open(o.args[0], O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		why = "the envelope file cannot be opened";
+		why = N_("the envelope file cannot be opened");
 		st = ST_NOINPUT;
 		goto cleanup;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		why = "the envelope is not a regular file";
+		why = N_("the envelope is not a regular file");
 		st = ST_BADDATA;
 		goto cleanup;
 	}
@@ -137,7 +147,7 @@ int cmd_upload(int argc, char **argv)
 	                cli_progress, &pg, id, &why);
 	ui_progress_end(&pg);
 	if (st == ST_MISMATCH)
-		why = "the envelope file changed while it was being sent";
+		why = N_("the envelope file changed while it was being sent");
 	if (st != ST_OK)
 		goto cleanup;
 	if (o.json) {
@@ -149,7 +159,7 @@ int cmd_upload(int argc, char **argv)
 		}
 		putchar('\n');
 	} else {
-		cli_say(&o, "sent and stored: %llu bytes\n",
+		cli_say(&o, _("sent and stored: %llu bytes\n"),
 		        (unsigned long long)sb.st_size);
 	}
 	if (fflush(stdout) != 0)

@@ -37,6 +37,7 @@ st_t compose_read_text(int fd, size_t max, uint8_t **out, size_t *len)
 	uint8_t *buf = NULL, *bigger;
 	size_t cap = 4096, n = 0;
 	ssize_t r;
+	int typed = isatty(fd);
 	st_t st = ST_OK;
 
 	*out = NULL;
@@ -76,6 +77,10 @@ st_t compose_read_text(int fd, size_t max, uint8_t **out, size_t *len)
 			st = ST_TOOBIG;
 			goto cleanup;
 		}
+		/* On a terminal a read that stops short of a newline was
+		 * Ctrl-D after some text: one Ctrl-D is enough to finish. */
+		if (typed && buf[n - 1] != '\n')
+			break;
 	}
 	*out = buf;
 	*len = n;

@@ -29,7 +29,8 @@ void compose_init(compose *c);
 void compose_release(compose *c);
 
 /* Read fd to its end into a sodium_malloc'd buffer (free with
- * sodium_free; never NULL on success, even when empty). Partial copies
+ * sodium_free; never NULL on success, even when empty). On a terminal the
+ * end is Ctrl-D, at the start of a line or after text. Partial copies
  * are wiped. ST_TOOBIG past max, ST_IO, ST_NOMEM. */
 st_t compose_read_text(int fd, size_t max, uint8_t **out, size_t *len);
 

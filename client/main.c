@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "jmem.h"
 #include "net.h"
 #include "proc.h"
@@ -37,9 +38,11 @@ int main(int argc, char **argv)
 	st_t st;
 
 	st = proc_harden();
+	/* A bad --lang value is reported by the command's option parser. */
+	(void)i18n_init(argc, argv);
 	if (st != ST_OK) {
-		fprintf(stderr, "intake-submit: cannot start safely: %s\n",
-		        st_str(st));
+		fprintf(stderr, _("intake-submit: cannot start safely: %s\n"),
+		        i18n_status(st));
 		return st_exit_code(st);
 	}
 	/* Texts, names and receipts pass through jansson: wipe its memory. */
@@ -58,7 +61,8 @@ int main(int argc, char **argv)
 	}
 	st = net_global_init();
 	if (st != ST_OK) {
-		fprintf(stderr, "intake-submit: cannot start the network library\n");
+		fputs(_("intake-submit: cannot start the network library\n"),
+		      stderr);
 		return st_exit_code(st);
 	}
 	rc = run(argc, argv);

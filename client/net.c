@@ -16,6 +16,8 @@
 #include <sodium.h>
 #include <time.h>
 
+#include "i18n.h"
+
 #define NET_PIECE ((uint64_t)1 << 30)    /* bytes per PATCH */
 #define NET_UPLOAD_BUF (128L * 1024)     /* libcurl's upload buffer */
 #define NET_CREATE_TRIES 3               /* before "cannot reach" */
@@ -57,6 +59,10 @@ typedef struct {
 	size_t blen;
 	size_t bcap;
 	int bover;
+	/* SOCKS credentials of this operation (cfg->isolate): random, so Tor
+	 * gives it a circuit of its own (IsolateSOCKSAuth). */
+	char socks_user[33];
+	char socks_pass[33];
 } net_conn;
 
 /* How a transport failure is handled. */
@@ -102,8 +108,8 @@ static st_t net_check_proxy(const char *proxy, const char **why)
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (strncasecmp(proxy, ok[i], strlen(ok[i])) == 0)
 			return ST_OK;
-	*why = "the proxy must be socks5h://, socks4a://, http:// or https:// "
-	       "(socks5:// and socks4:// would look up names outside the proxy)";
+	*why = N_("the proxy must be socks5h://, socks4a://, http:// or https:// "
+	       "(socks5:// and socks4:// would look up names outside the proxy)");
 	return ST_CONFIG;
 }
 
@@ -114,7 +120,7 @@ st_t net_check_target(const char *server, const char *proxy,
 	char *scheme = NULL, *host = NULL, *part = NULL;
 	st_t st = ST_CONFIG;
 
-	*why = "the server address is not a valid http:// or https:// URL";
+	*why = N_("the server address is not a valid http:// or https:// URL");
 	if (server == NULL || strlen(server) >= NET_URL_MAX - 64)
 		goto cleanup;
 	if (proxy != NULL && net_check_proxy(proxy, why) != ST_OK)
@@ -134,8 +140,8 @@ st_t net_check_target(const char *server, const char *proxy,
 	    curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK)
 		goto cleanup;
 	if (net_is_onion(host) && proxy == NULL) {
-		*why = "an .onion address can only be reached through Tor: "
-		       "add --tor (or --proxy)";
+		*why = N_("an .onion address can only be reached through Tor: "
+		       "add --tor (or --proxy)");
 		goto cleanup;
 	}
 	if (strcmp(scheme, "https") == 0) {
@@ -144,8 +150,8 @@ st_t net_check_target(const char *server, const char *proxy,
 		if (net_is_loopback(host) || net_is_onion(host)) {
 			st = ST_OK;
 		} else {
-			*why = "plain http:// is only allowed to this machine or "
-			       "an .onion address: use https://";
+			*why = N_("plain http:// is only allowed to this machine or "
+			       "an .onion address: use https://");
 		}
 	}
 cleanup:
@@ -337,6 +343,17 @@ static void net_notice(const net_conn *c, const char *msg)
 		c->cfg->notice(c->cfg->notice_ctx, msg);
 }
 
+/* cap - 1 random lowercase hex digits and a NUL. */
+static void net_random_hex(char *out, size_t cap)
+{
+	uint8_t raw[16];
+	size_t n = (cap - 1) / 2 < sizeof(raw) ? (cap - 1) / 2 : sizeof(raw);
+
+	randombytes_buf(raw, n);
+	sodium_bin2hex(out, cap, raw, n);
+	sodium_memzero(raw, sizeof(raw));
+}
+
 static st_t net_open(net_conn *c, const net_cfg *cfg)
 {
 	size_t n = strlen(cfg->server);
@@ -349,6 +366,10 @@ static st_t net_open(net_conn *c, const net_cfg *cfg)
 		return ST_CONFIG;
 	memcpy(c->base, cfg->server, n);
 	c->base[n] = '\0';
+	if (cfg->isolate) {
+		net_random_hex(c->socks_user, sizeof(c->socks_user));
+		net_random_hex(c->socks_pass, sizeof(c->socks_pass));
+	}
 	c->h = curl_easy_init();
 	return c->h ? ST_OK : ST_NOMEM;
 }
@@ -385,6 +406,10 @@ static CURLcode net_setup(net_conn *c, const char *url)
 	 * and an empty no-proxy list sends every host through it. */
 	SET(CURLOPT_PROXY, cfg->proxy ? cfg->proxy : "");
 	SET(CURLOPT_NOPROXY, "");
+	if (cfg->isolate) {
+		SET(CURLOPT_PROXYUSERNAME, c->socks_user);
+		SET(CURLOPT_PROXYPASSWORD, c->socks_pass);
+	}
 	SET(CURLOPT_CONNECTTIMEOUT, NET_CONNECT_TIMEOUT);
 	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
 	SET(CURLOPT_LOW_SPEED_TIME, NET_STALL_TIME);
@@ -424,30 +449,30 @@ static st_t net_perform(net_conn *c, struct curl_slist *hdrs,
 		return ST_OK;
 	}
 	if (c->rst != ST_OK) {
-		*why = "the data to send could not be read";
+		*why = N_("the data to send could not be read");
 		return c->rst;
 	}
 	if (c->bover) {
-		*why = "the server's answer was too large";
+		*why = N_("the server's answer was too large");
 		return ST_BADDATA;
 	}
 	switch (net_classify(cc)) {
 	case NET_TLS:
-		*why = "the server's certificate or public key could not be "
-		       "verified (check --cacert and --pin); nothing was sent";
+		*why = N_("the server's certificate or public key could not be "
+		       "verified (check --cacert and --pin); nothing was sent");
 		return ST_PERM;
 	case NET_FATAL:
-		*why = "the request could not be made";
+		*why = N_("the request could not be made");
 		return ST_INTERNAL;
 	case NET_RETRY:
 		break;
 	}
 	if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
 	    cc == CURLE_COULDNT_RESOLVE_PROXY)
-		*why = "could not connect to the server (is it running, and is "
-		       "the address right? with --tor, is Tor running?)";
+		*why = N_("could not connect to the server (is it running, and is "
+		       "the address right? with --tor, is Tor running?)");
 	else
-		*why = "the connection failed";
+		*why = N_("the connection failed");
 	return ST_TEMPFAIL;
 }
 
@@ -463,18 +488,18 @@ static st_t net_code_refusal(long code, const char **why)
 	switch (code) {
 	case 404:
 	case 410:
-		*why = "the server does not know this upload (it may have "
-		       "expired); run the submission again";
+		*why = N_("the server does not know this upload (it may have "
+		       "expired); run the submission again");
 		return ST_NOTFOUND;
 	case 413:
-		*why = "the server refuses a submission this large";
+		*why = N_("the server refuses a submission this large");
 		return ST_TOOBIG;
 	case 422:
-		*why = "the server says the upload is not a valid envelope";
+		*why = N_("the server says the upload is not a valid envelope");
 		return ST_BADDATA;
 	default:
-		*why = "the server refused the request (is this an intake "
-		       "server, and is the address right?)";
+		*why = N_("the server refused the request (is this an intake "
+		       "server, and is the address right?)");
 		return ST_BADDATA;
 	}
 }
@@ -534,11 +559,11 @@ static st_t net_create(net_conn *c, uint64_t total, char id[NET_ID_LEN + 1],
 	if (c->code == 201) {
 		if (!c->resp.have_location ||
 		    net_parse_location(c->resp.location, id) != ST_OK) {
-			*why = "the server's answer was malformed";
+			*why = N_("the server's answer was malformed");
 			st = ST_BADDATA;
 		}
 	} else if (net_code_retry(c->code)) {
-		*why = "the server is busy or full";
+		*why = N_("the server is busy or full");
 		st = ST_TEMPFAIL;
 	} else {
 		st = net_code_refusal(c->code, why);
@@ -571,13 +596,13 @@ static st_t net_head(net_conn *c, const char *url, uint64_t total,
 		 * than exists. */
 		if (!c->resp.have_offset || !c->resp.have_length ||
 		    c->resp.length != total || c->resp.offset > total) {
-			*why = "the server's answer was malformed";
+			*why = N_("the server's answer was malformed");
 			st = ST_BADDATA;
 		} else {
 			*off = c->resp.offset;
 		}
 	} else if (net_code_retry(c->code)) {
-		*why = "the server is busy";
+		*why = N_("the server is busy");
 		st = ST_TEMPFAIL;
 	} else {
 		st = net_code_refusal(c->code, why);
@@ -623,8 +648,8 @@ static st_t net_patch(net_conn *c, const char *url, uint64_t off,
 		*newoff = c->resp.offset;
 	} else if (c->code == 204 || net_code_retry(c->code)) {
 		/* A 204 without progress is as good as a failure: ask. */
-		*why = c->code == 204 ? "the server's answer was malformed"
-		                      : "the server could not take the data";
+		*why = c->code == 204 ? N_("the server's answer was malformed")
+		                      : N_("the server could not take the data");
 		st = ST_TEMPFAIL;
 	} else {
 		st = net_code_refusal(c->code, why);
@@ -639,7 +664,7 @@ st_t net_upload(const net_cfg *cfg, uint64_t total, net_read_fn rd,
                 char id[NET_ID_LEN + 1], const char **why)
 {
 	net_conn c;
-	char url[NET_URL_MAX], msg[200];
+	char url[NET_URL_MAX], msg[512];
 	uint64_t off = 0, best = 0, newoff = 0, n;
 	unsigned fails = 0, tries;
 	st_t st;
@@ -659,7 +684,7 @@ st_t net_upload(const net_cfg *cfg, uint64_t total, net_read_fn rd,
 		st = net_create(&c, total, id, why);
 		if (st != ST_TEMPFAIL || tries >= NET_CREATE_TRIES)
 			break;
-		net_notice(&c, "could not start the upload; trying again");
+		net_notice(&c, _("could not start the upload; trying again"));
 		net_sleep_ms(net_backoff_ms(tries));
 	}
 	if (st == ST_TEMPFAIL)
@@ -681,18 +706,18 @@ st_t net_upload(const net_cfg *cfg, uint64_t total, net_read_fn rd,
 		/* Back off, ask where the server stands, resume there. */
 		for (;;) {
 			if (++fails > cfg->retries) {
-				*why = "the upload failed too many times in a row; "
-				       "run the same command again later";
+				*why = N_("the upload failed too many times in a row; "
+				       "run the same command again later");
 				st = ST_UNAVAILABLE;
 				goto cleanup;
 			}
 			if (c.code != 0)
-				snprintf(msg, sizeof(msg), "%s (http %ld); resuming "
-				         "(attempt %u of %u)", *why, c.code, fails,
+				snprintf(msg, sizeof(msg), _("%s (http %ld); resuming "
+				         "(attempt %u of %u)"), _(*why), c.code, fails,
 				         cfg->retries);
 			else
-				snprintf(msg, sizeof(msg), "%s; resuming (attempt "
-				         "%u of %u)", *why, fails, cfg->retries);
+				snprintf(msg, sizeof(msg), _("%s; resuming (attempt "
+				         "%u of %u)"), _(*why), fails, cfg->retries);
 			net_notice(&c, msg);
 			net_sleep_ms(net_backoff_ms(fails));
 			st = net_head(&c, url, total, &off, why);
@@ -747,11 +772,11 @@ st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
 		if (st == ST_OK && c.code == 200 && c.body != NULL)
 			break;
 		if (st == ST_OK && net_code_retry(c.code)) {
-			*why = "the server is busy";
+			*why = N_("the server is busy");
 			st = ST_TEMPFAIL;
 		} else if (st == ST_OK) {
-			*why = "the server refused the request (is this an "
-			       "intake server, and is the address right?)";
+			*why = N_("the server refused the request (is this an "
+			       "intake server, and is the address right?)");
 			st = ST_BADDATA;
 		}
 		if (st != ST_TEMPFAIL)
@@ -760,7 +785,7 @@ st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
 			st = ST_UNAVAILABLE;
 			goto cleanup;
 		}
-		net_notice(&c, "could not fetch the replies; trying again");
+		net_notice(&c, _("could not fetch the replies; trying again"));
 		net_sleep_ms(net_backoff_ms(tries));
 	}
 	*body = c.body;

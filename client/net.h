@@ -12,7 +12,6 @@
 #include "status.h"
 
 #define NET_ID_LEN 32                    /* upload id: 32 lowercase hex */
-#define NET_TOR_PROXY "socks5h://127.0.0.1:9050"
 #define NET_RETRIES_DEFAULT 20
 #define NET_BODY_MAX ((size_t)64 << 20)  /* cap on a mailbox answer */
 
@@ -23,6 +22,7 @@ typedef struct {
 	const char *cacert;   /* NULL: the system's trust store */
 	const char *pin;      /* NULL or "sha256//<base64>[;sha256//...]" */
 	unsigned retries;     /* failed attempts in a row before giving up */
+	int isolate;          /* fresh random SOCKS login per operation (Tor) */
 	/* Told about each retry with a short lowercase sentence. */
 	void (*notice)(void *ctx, const char *msg);
 	void *notice_ctx;

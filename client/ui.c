@@ -10,6 +10,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 int ui_is_tty(int fd)
 {
 	return isatty(fd);
@@ -17,12 +19,13 @@ int ui_is_tty(int fd)
 
 void ui_format_size(char *out, size_t cap, uint64_t n)
 {
-	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *const unit[] = { N_("KiB"), N_("MiB"), N_("GiB"),
+	                                    N_("TiB") };
 	double v = (double)n;
 	size_t u = 0;
 
 	if (n < 1024) {
-		snprintf(out, cap, "%llu B", (unsigned long long)n);
+		snprintf(out, cap, _("%llu B"), (unsigned long long)n);
 		return;
 	}
 	v /= 1024.0;
@@ -30,7 +33,7 @@ void ui_format_size(char *out, size_t cap, uint64_t n)
 		v /= 1024.0;
 		u++;
 	}
-	snprintf(out, cap, "%.1f %s", v, unit[u]);
+	snprintf(out, cap, "%.1f %s", v, _(unit[u]));
 }
 
 static void ui_format_secs(char *out, size_t cap, double secs)
@@ -64,7 +67,7 @@ void ui_progress_line(char *out, size_t cap, uint64_t done, uint64_t total,
 		ui_format_secs(eta, sizeof(eta), (double)(total - done) / rate);
 	else
 		ui_format_secs(eta, sizeof(eta), -1);
-	snprintf(out, cap, "sending %s of %s  %3u%%  %s/s  %s left", d, t,
+	snprintf(out, cap, _("sending %s of %s  %3u%%  %s/s  %s left"), d, t,
 	         pct > 100 ? 100 : pct, r, eta);
 }
 
@@ -164,20 +167,51 @@ cleanup:
 	return st;
 }
 
+/* Case-folded copies of the answers, with what people type: Russian
+ * words and their first letters, the English ones, the Russian-layout key
+ * on N ("т"), and "да"/"нет" typed with the English layout on ("lf",
+ * "ytn"). A lone "н" is both "нет" and the Y key on a Russian layout: it
+ * is asked again rather than guessed. */
+int ui_answer(const char *s)
+{
+	static const char *const yes[] = { "y", "yes", "д", "да", "Д", "ДА",
+	                                   "Да", "Y", "YES", "Yes", "lf", "LF" };
+	static const char *const no[] = { "n", "no", "нет", "Нет", "НЕТ", "т",
+	                                  "Т", "N", "NO", "No", "ytn", "YTN" };
+	size_t i, n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strlen(yes[i]) == n && memcmp(s, yes[i], n) == 0)
+			return 1;
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strlen(no[i]) == n && memcmp(s, no[i], n) == 0)
+			return 0;
+	return -1;
+}
+
 st_t ui_confirm(int fd, const char *question, int *yes)
 {
-	char ans[16];
+	char ans[64];
+	int a;
 	st_t st;
 
 	*yes = 0;
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	st = ui_read_line(fd, ans, sizeof(ans), 1);
-	if (st == ST_TOOBIG)
-		return ST_OK;
-	if (st != ST_OK)
-		return st;
-	*yes = strcmp(ans, "y") == 0 || strcmp(ans, "Y") == 0 ||
-	       strcmp(ans, "yes") == 0 || strcmp(ans, "YES") == 0;
-	return ST_OK;
+	for (;;) {
+		fprintf(stderr, "%s %s ", question, _("[yes/no]"));
+		fflush(stderr);
+		st = ui_read_line(fd, ans, sizeof(ans), 1);
+		if (st != ST_OK && st != ST_TOOBIG)
+			return st;
+		a = st == ST_OK ? ui_answer(ans) : -1;
+		if (a >= 0) {
+			*yes = a;
+			return ST_OK;
+		}
+		fputs(_("Please write \"yes\" or \"no\".\n"), stderr);
+	}
 }

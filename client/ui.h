@@ -44,8 +44,12 @@ void ui_progress_end(ui_progress *p);
  * line is consumed and buf wiped), ST_IO. */
 st_t ui_read_line(int fd, char *buf, size_t cap, int echo);
 
-/* Ask question on stderr and read y/n from fd: *yes is 1 for "y"/"yes".
- * ST_NOINPUT at end of input. */
+/* 1 for a yes (y, yes, д, да, ...), 0 for a no (n, no, нет, т, ...), -1
+ * when unclear (anything else, a lone "н" included: see ui.c). */
+int ui_answer(const char *s);
+
+/* Ask question on stderr and read the answer from fd until it is clear
+ * (ui_answer): *yes is 1 or 0. ST_NOINPUT at end of input. */
 st_t ui_confirm(int fd, const char *question, int *yes);
 
 #endif

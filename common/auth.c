@@ -91,26 +91,36 @@ st_t auth_sec_parse(const char *text, size_t len, uint8_t sk[AUTH_SK_LEN])
 	return ret;
 }
 
-/* The signed message; ST_BADDATA if a field is too long or holds a
- * newline, which could make two requests sign the same bytes. */
-static st_t build_msg(char out[MSG_MAX], const char *method, const char *host,
-                      const char *path, int64_t ts, const uint8_t *nonce)
+void auth_body_hash(const uint8_t *body, size_t len,
+                    uint8_t out[AUTH_BODY_HASH_LEN])
 {
-	char nhex[2 * AUTH_NONCE_LEN + 1];
+	crypto_hash_sha256(out, len > 0 ? body : (const uint8_t *)"", len);
+}
+
+/* The signed message (docs/FORMAT.md §6); ST_BADDATA if a field is too
+ * long or holds a newline, which could make two requests sign the same
+ * bytes. */
+static st_t build_msg(char out[MSG_MAX], const char *method, const char *host,
+                      const char *target, const uint8_t body_hash[AUTH_BODY_HASH_LEN],
+                      int64_t ts, const uint8_t *nonce)
+{
+	char nhex[2 * AUTH_NONCE_LEN + 1], bhex[2 * AUTH_BODY_HASH_LEN + 1];
 	int n;
 
-	if (strpbrk(method, "\r\n") || strpbrk(host, "\r\n") || strpbrk(path, "\r\n"))
+	if (strpbrk(method, "\r\n") || strpbrk(host, "\r\n") || strpbrk(target, "\r\n"))
 		return ST_BADDATA;
 	enc_hex_encode(nhex, nonce, AUTH_NONCE_LEN);
-	n = snprintf(out, MSG_MAX, "intake-auth-v1\n%s\n%s\n%s\n%lld\n%s", method,
-	             host, path, (long long)ts, nhex);
+	enc_hex_encode(bhex, body_hash, AUTH_BODY_HASH_LEN);
+	n = snprintf(out, MSG_MAX, "intake-auth-v2\n%s\n%s\n%s\n%s\n%lld\n%s", method,
+	             host, target, bhex, (long long)ts, nhex);
 	if (n < 0 || n >= MSG_MAX)
 		return ST_BADDATA;
 	return ST_OK;
 }
 
 st_t auth_sign(const uint8_t sk[AUTH_SK_LEN], const char *method,
-               const char *host, const char *path, int64_t now,
+               const char *host, const char *target,
+               const uint8_t body_hash[AUTH_BODY_HASH_LEN], int64_t now,
                char out[AUTH_HEADER_MAX])
 {
 	char msg[MSG_MAX], idhex[2 * AUTH_ID_LEN + 1], nhex[2 * AUTH_NONCE_LEN + 1];
@@ -120,7 +130,7 @@ st_t auth_sign(const uint8_t sk[AUTH_SK_LEN], const char *method,
 	st_t ret;
 
 	randombytes_buf(nonce, sizeof nonce);
-	ret = build_msg(msg, method, host, path, now, nonce);
+	ret = build_msg(msg, method, host, target, body_hash, now, nonce);
 	if (ret != ST_OK)
 		return ret;
 	crypto_sign_detached(sig, NULL, (const uint8_t *)msg, strlen(msg), sk);
@@ -185,8 +195,8 @@ st_t auth_parse(const char *value, auth_req *r)
 }
 
 st_t auth_verify(const uint8_t pk[AUTH_PK_LEN], const auth_req *r,
-                 const char *method, const char *host, const char *path,
-                 int64_t now)
+                 const char *method, const char *host, const char *target,
+                 const uint8_t body_hash[AUTH_BODY_HASH_LEN], int64_t now)
 {
 	char msg[MSG_MAX];
 	uint8_t id[AUTH_ID_LEN];
@@ -196,7 +206,7 @@ st_t auth_verify(const uint8_t pk[AUTH_PK_LEN], const auth_req *r,
 		return ST_PERM;
 	if (r->ts > now + AUTH_WINDOW || r->ts < now - AUTH_WINDOW)
 		return ST_PERM;
-	if (build_msg(msg, method, host, path, r->ts, r->nonce) != ST_OK)
+	if (build_msg(msg, method, host, target, body_hash, r->ts, r->nonce) != ST_OK)
 		return ST_PERM;
 	if (crypto_sign_verify_detached(r->sig, (const uint8_t *)msg, strlen(msg),
 	                                pk) != 0)

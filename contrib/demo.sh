@@ -45,8 +45,10 @@ say "the server gets only the public half (it cannot sign anything)"
 step "4. Server: start on 127.0.0.1"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
+# --land-every 0: the demo lands each envelope at once; a real server
+# holds them and lands each hour's in one shuffled batch (docs/SERVER.md).
 "$SERVER" --listen "127.0.0.1:$PORT" --data-dir server/data --officer-key online/auth/auth.pub \
-	2>server/server.log &
+	--land-every 0 2>server/server.log &
 SERVER_PID=$!
 for _ in $(seq 1 50); do curl -sf -o /dev/null "$URL/v1/health" && break; sleep 0.1; done
 say "listening at $URL (in production: a Tor onion service, see contrib/torrc.example)"

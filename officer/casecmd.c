@@ -317,21 +317,24 @@ typedef struct {
 	uint64_t before, all;   /* bytes of earlier envelopes; of all */
 } casecmd_prog;
 
-/* "open 2 of 5 'a.env' 50%  all: 1.5 GiB of 4.0 GiB  37%  ..." */
+/* "open 2 of 5 'a.env' 512.0 MiB of 1.0 GiB 50%  all: 1.5 GiB of
+ * 4.0 GiB  37%  250.0 MiB/s  0:12 left" */
 static void casecmd_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	casecmd_prog *p = ctx;
-	char line[256], bytes[128], name[48];
+	char line[320], bytes[128], name[48], d[16], t[16];
 
 	if (!tty_progress_due(&p->bar, 0))
 		return;
+	if (done > total)
+		done = total;
 	term_clean_buf(p->name, strlen(p->name), 0, name, sizeof name);
 	tty_progress_bytes(&p->bar, p->before + done, p->all, bytes,
 	                   sizeof bytes);
-	snprintf(line, sizeof line, "open %zu of %zu '%s' %3u%%  all: %s",
-	         p->i + 1, p->n, name,
-	         (unsigned)(total > 0 && done <= total ? done * 100 / total : 0),
-	         bytes);
+	snprintf(line, sizeof line, "open %zu of %zu '%s' %s of %s %3u%%  "
+	         "all: %s", p->i + 1, p->n, name, tty_human(done, d),
+	         tty_human(total, t),
+	         (unsigned)(total > 0 ? done * 100 / total : 0), bytes);
 	tty_progress_show(&p->bar, line);
 }
 
@@ -456,8 +459,8 @@ st_t casecmd_open(int argc, char **argv)
 		prog.before += (uint64_t)sb.st_size;
 	}
 	fflush(stdout);
-	fprintf(stderr, "%zu opened, %zu for another key (left in place), "
-	        "%zu quarantined\n", opened, foreign, quarantined);
+	fprintf(stderr, "%zu opened, %zu quarantined, %zu for another key "
+	        "(left in place)\n", opened, quarantined, foreign);
 	if (foreign > 0)
 		fprintf(stderr, "this machine holds %s; 'intake-officer "
 		        "fingerprint' prints a key's fingerprint and key id\n",
@@ -599,6 +602,8 @@ cleanup:
 		sodium_memzero(text, CASECMD_SHOW_TEXT);
 		free(text);
 	}
+	if (clean != NULL) /* testimony */
+		sodium_memzero(clean, strlen(clean));
 	free(clean);
 	if (fd >= 0)
 		close(fd);
@@ -723,6 +728,21 @@ st_t casecmd_state(int argc, char **argv)
 	return casecmd_write(argc, argv, state_usage, 1);
 }
 
+/* A snippet on one line: its line breaks and tabs become spaces (here
+ * they only lay out the text), then the rest is cleaned as ever. */
+static void casecmd_snippet(const char *snip)
+{
+	char *flat = snip != NULL ? strdup(snip) : NULL;
+	size_t i;
+
+	for (i = 0; flat != NULL && flat[i] != '\0'; i++)
+		if (flat[i] == '\n' || flat[i] == '\r' || flat[i] == '\t')
+			flat[i] = ' ';
+	cli_puts(stdout, flat != NULL ? flat : snip, 0);
+	putchar('\n');
+	free(flat);
+}
+
 st_t casecmd_search(int argc, char **argv)
 {
 	char safe[CLI_SAFE_MAX], safe2[CLI_SAFE_MAX];
@@ -757,9 +777,7 @@ st_t casecmd_search(int argc, char **argv)
 		printf("case-%06lld %-9s %s  ", casecmd_int(r, "id"),
 		       casecmd_safe(r, "state", safe),
 		       casecmd_safe(r, "received", safe2));
-		cli_puts(stdout, json_string_value(json_object_get(r, "snippet")),
-		         0);
-		putchar('\n');
+		casecmd_snippet(json_string_value(json_object_get(r, "snippet")));
 	}
 	if (json_array_size(rows) == 0)
 		fprintf(stderr, "no matches for '%s'\n", cli_safe(o.pos[0], safe));

@@ -517,8 +517,9 @@ st_t catalog_add_note(catalog *c, long long id, const char *text)
 {
 	st_t st;
 
-	/* the note and its index entry together, or neither */
-	st = catalog_run(c, "BEGIN IMMEDIATE");
+	/* the note and its index entry together, or neither; a savepoint
+	 * works inside a caller's transaction as well as alone */
+	st = catalog_run(c, "SAVEPOINT note");
 	if (st != ST_OK)
 		return st;
 	st = catalog_case_write(c, "INSERT INTO notes (case_id, text)"
@@ -527,10 +528,9 @@ st_t catalog_add_note(catalog *c, long long id, const char *text)
 		st = catalog_case_write(c, "UPDATE search SET notes ="
 		                           " notes || char(10) || ?2"
 		                           " WHERE rowid = ?1", id, text);
-	if (st == ST_OK)
-		st = catalog_run(c, "COMMIT");
 	if (st != ST_OK)
-		catalog_rollback(c);
+		catalog_run(c, "ROLLBACK TO note");
+	catalog_run(c, "RELEASE note");
 	return st;
 }
 

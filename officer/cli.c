@@ -52,6 +52,7 @@ void cli_puts(FILE *f, const char *s, unsigned flags)
 		return;
 	}
 	fputs(clean, f);
+	sodium_memzero(clean, strlen(clean)); /* case text, notes */
 	free(clean);
 }
 

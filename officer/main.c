@@ -12,6 +12,7 @@
 #include "pagecmd.h"
 #include "proc.h"
 #include "status.h"
+#include "version.h"
 
 typedef struct {
 	const char *name;
@@ -52,6 +53,13 @@ static void officer_usage(FILE *f)
 	for (i = 0; i < sizeof officer_cmds / sizeof officer_cmds[0]; i++)
 		fprintf(f, "  %-12s %-11s %s\n", officer_cmds[i].name,
 		        officer_cmds[i].machine, officer_cmds[i].summary);
+	fputs("\n  -h, --help   this text (COMMAND -h: the command's)\n"
+	      "  --version    the program's version\n"
+	      "\nexit codes: 0 success, 1 wrong passphrase, decryption or\n"
+	      "authentication refused, 64 usage error, 65 malformed input,\n"
+	      "66 missing input, 69 server unreachable, 73 would overwrite,\n"
+	      "74 input/output error, 77 unsafe permissions on a secret file.\n",
+	      f);
 }
 
 int main(int argc, char **argv)
@@ -75,6 +83,13 @@ int main(int argc, char **argv)
 		officer_usage(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("intake-officer %s\n", INTAKE_VERSION);
+		return 0;
+	}
+	/* "COMMAND -h" is "COMMAND --help". */
+	if (argc == 3 && strcmp(argv[2], "-h") == 0)
+		argv[2] = (char *)"--help";
 	for (i = 0; i < sizeof officer_cmds / sizeof officer_cmds[0]; i++)
 		if (strcmp(argv[1], officer_cmds[i].name) == 0)
 			return st_exit_code(officer_cmds[i].run(argc - 1, argv + 1));

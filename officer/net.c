@@ -306,25 +306,29 @@ static st_t net_header(struct curl_slist **l, const char *line)
 
 /* Reset the handle and set what every request needs, with signature. */
 static st_t net_prepare(net *n, const char *method, const char *path,
-                        const char *query, struct curl_slist **hdrs,
+                        const char *query, const uint8_t *body,
+                        size_t bodylen, struct curl_slist **hdrs,
                         net_sink *s)
 {
 	char url[NET_URL_MAX], full[1024], sig[AUTH_HEADER_MAX];
+	uint8_t body_hash[AUTH_BODY_HASH_LEN];
 	char line[AUTH_HEADER_MAX + 600];
 	CURL *h = n->h;
 	st_t st;
 
-	if (snprintf(full, sizeof full, "%s%s", n->prefix, path) >=
-	    (int)sizeof full ||
-	    snprintf(url, sizeof url, "%s%s%s%s", n->base, full,
-	             query ? "?" : "", query ? query : "") >= (int)sizeof url)
+	if (snprintf(full, sizeof full, "%s%s%s%s", n->prefix, path,
+	             query ? "?" : "", query ? query : "") >= (int)sizeof full ||
+	    snprintf(url, sizeof url, "%s%s", n->base, full) >= (int)sizeof url)
 		return ST_USAGE;
 	/* Our own Host header makes the signed value the one sent. */
 	snprintf(line, sizeof line, "Host: %s", n->host);
 	st = net_header(hdrs, line);
-	/* Without a key (check-page) the request is anonymous. */
+	/* Without a key (check-page) the request is anonymous. The signature
+	 * covers the query and the body too (FORMAT.md §6). */
 	if (st == ST_OK && n->sk != NULL) {
-		st = auth_sign(n->sk, method, n->host, full, (int64_t)time(NULL), sig);
+		auth_body_hash(body, bodylen, body_hash);
+		st = auth_sign(n->sk, method, n->host, full, body_hash,
+		               (int64_t)time(NULL), sig);
 		snprintf(line, sizeof line, "Authorization: %s", sig);
 		if (st == ST_OK)
 			st = net_header(hdrs, line);
@@ -385,7 +389,7 @@ st_t net_request(net *n, const char *method, const char *path,
 	memset(&s, 0, sizeof s);
 	s.fd = -1;
 	s.max = maxresp;
-	st = net_prepare(n, method, path, query, &hdrs, &s);
+	st = net_prepare(n, method, path, query, body, bodylen, &hdrs, &s);
 	if (st == ST_OK && strcmp(method, "POST") == 0) {
 		if (net_header(&hdrs, "Content-Type: application/octet-stream") !=
 		    ST_OK ||
@@ -432,7 +436,7 @@ st_t net_download(net *n, const char *path, int fd, uint64_t have,
 	s.max = 4096; /* an error answer's body, read and dropped */
 	s.progress = progress;
 	s.pctx = ctx;
-	st = net_prepare(n, "GET", path, NULL, &hdrs, &s);
+	st = net_prepare(n, "GET", path, NULL, NULL, 0, &hdrs, &s);
 	if (st == ST_OK && have > 0) {
 		snprintf(range, sizeof range, "%" PRIu64 "-", have);
 		if (curl_easy_setopt(n->h, CURLOPT_RANGE, range) != CURLE_OK)

@@ -127,7 +127,11 @@ st_t blob_open_read(blob *b, blob_area a, const char *id, int *fd,
 	int f;
 
 	*fd = -1;
-	f = openat(b->dir[a], id, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Reading must not stamp an access time (O_NOATIME needs us to own
+	 * the file; else the mount's atime rule applies). */
+	f = openat(b->dir[a], id, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+	if (f < 0 && errno == EPERM)
+		f = openat(b->dir[a], id, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (f < 0)
 		return errno == ENOENT ? ST_NOTFOUND : fsio_errno_status(errno);
 	if (fstat(f, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -191,25 +195,96 @@ st_t blob_sync(int fd)
 	return errno == ENOSPC || errno == EDQUOT ? ST_NOSPACE : ST_IO;
 }
 
+/* Copy every byte of in to out (both at offset 0). */
+static st_t blob_copy(int in, int out)
+{
+	uint8_t buf[1 << 16];
+	ssize_t n;
+	size_t w;
+	st_t st;
+
+	for (;;) {
+		n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+		if (n > 0)
+			continue;
+		if (n == 0)
+			return ST_OK;
+		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+			return fsio_errno_status(errno);
+		break; /* not here: plain reads and writes */
+	}
+	while ((n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ST_IO;
+		}
+		st = blob_write(out, buf, (size_t)n, &w);
+		if (st != ST_OK)
+			return st;
+	}
+	return ST_OK;
+}
+
 st_t blob_land(blob *b, const char *id, const char *sub_id, time_t when)
 {
 	struct timespec ts[2] = { { when, 0 }, { when, 0 } };
-	int fd;
+	int in, out;
 	st_t st;
 
-	fd = openat(b->dir[BLOB_PARTIAL], id, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	in = openat(b->dir[BLOB_PARTIAL], id, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0)
 		return errno == ENOENT ? ST_NOTFOUND : fsio_errno_status(errno);
-	/* The file's times say no more than the coarse date we record. */
-	st = futimens(fd, ts) == 0 ? blob_sync(fd) : ST_IO;
-	close(fd);
-	if (st != ST_OK)
-		return st;
-	if (renameat(b->dir[BLOB_PARTIAL], id, b->dir[BLOB_STORE], sub_id) != 0)
+	/* A copy, not a rename: the stored file gets a new inode, taken in
+	 * the shuffled landing order, not the order uploads began in. A
+	 * copy left by an interrupted landing is replaced. */
+	if (unlinkat(b->dir[BLOB_STORE], sub_id, 0) != 0 && errno != ENOENT) {
+		close(in);
 		return fsio_errno_status(errno);
-	if (fsync(b->dir[BLOB_STORE]) != 0 || fsync(b->dir[BLOB_PARTIAL]) != 0)
-		return ST_IO;
-	return ST_OK;
+	}
+	out = openat(b->dir[BLOB_STORE], sub_id,
+	             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0) {
+		close(in);
+		return fsio_errno_status(errno);
+	}
+	st = blob_copy(in, out);
+	close(in);
+	/* The file's times say no more than the coarse date we record. */
+	if (st == ST_OK)
+		st = blob_sync(out);
+	if (st == ST_OK && futimens(out, ts) != 0)
+		st = ST_IO;
+	close(out);
+	if (st == ST_OK && fsync(b->dir[BLOB_STORE]) != 0)
+		st = ST_IO;
+	return st;
+}
+
+st_t blob_set_times(blob *b, blob_area a, const char *id, time_t when)
+{
+	struct timespec ts[2] = { { when, 0 }, { when, 0 } };
+
+	return utimensat(b->dir[a], id, ts, AT_SYMLINK_NOFOLLOW) == 0 ? ST_OK
+	       : fsio_errno_status(errno);
+}
+
+st_t blob_settle(blob *b, time_t when)
+{
+	static const char *const db[] = { "intake.db", "intake.db-wal", "intake.db-shm" };
+	struct timespec ts[2] = { { when, 0 }, { when, 0 } };
+	size_t i;
+	st_t st = ST_OK;
+
+	for (i = 0; i < sizeof db / sizeof db[0]; i++)
+		if (utimensat(b->root, db[i], ts, AT_SYMLINK_NOFOLLOW) != 0 && errno != ENOENT)
+			st = ST_IO;
+	for (i = 0; i < 2; i++)
+		if (futimens(b->dir[i], ts) != 0)
+			st = ST_IO;
+	if (futimens(b->root, ts) != 0)
+		st = ST_IO;
+	return st;
 }
 
 /* Zeros over the whole file, then fsync, so the blocks the filesystem

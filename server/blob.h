@@ -43,9 +43,16 @@ st_t blob_write(int fd, const void *buf, size_t len, size_t *written);
 /* fsync; ST_IO. */
 st_t blob_sync(int fd);
 
-/* Move a complete partial upload into the store under sub_id: set its
- * mtime to `when`, fsync it, rename, fsync both directories. */
+/* Copy a complete partial upload into the store as sub_id (a new inode;
+ * a copy left by an interrupted landing is replaced), fsync it, set its
+ * atime and mtime to `when`, fsync the store directory. The partial file
+ * stays: the caller removes it once the landing is recorded. */
 st_t blob_land(blob *b, const char *id, const char *sub_id, time_t when);
+/* Set a file's atime and mtime to `when`. */
+st_t blob_set_times(blob *b, blob_area a, const char *id, time_t when);
+/* After a landing: the atime and mtime of the data directory, both areas
+ * and the database files become `when`. */
+st_t blob_settle(blob *b, time_t when);
 
 /* Overwrite with zeros, fsync, unlink, fsync the directory. Missing is
  * fine (ST_OK). */

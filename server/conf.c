@@ -17,17 +17,26 @@ static const struct option conf_opts[] = {
 	{ "listen", required_argument, NULL, OPT_FIRST },
 	{ "data-dir", required_argument, NULL, OPT_FIRST },
 	{ "officer-key", required_argument, NULL, OPT_FIRST },
+	{ "host", required_argument, NULL, OPT_FIRST },
 	{ "max-size", required_argument, NULL, OPT_FIRST },
 	{ "quota", required_argument, NULL, OPT_FIRST },
 	{ "max-uploads", required_argument, NULL, OPT_FIRST },
 	{ "max-connections", required_argument, NULL, OPT_FIRST },
 	{ "idle-timeout", required_argument, NULL, OPT_FIRST },
+	{ "header-timeout", required_argument, NULL, OPT_FIRST },
+	{ "threads", required_argument, NULL, OPT_FIRST },
 	{ "expire", required_argument, NULL, OPT_FIRST },
 	{ "date-granularity", required_argument, NULL, OPT_FIRST },
 	{ "retention", required_argument, NULL, OPT_FIRST },
 	{ "tls-cert", required_argument, NULL, OPT_FIRST },
 	{ "tls-key", required_argument, NULL, OPT_FIRST },
 	{ "mailbox-rate", required_argument, NULL, OPT_FIRST },
+	{ "mailbox-rate-total", required_argument, NULL, OPT_FIRST },
+	{ "empty-expire", required_argument, NULL, OPT_FIRST },
+	{ "pow-max", required_argument, NULL, OPT_FIRST },
+	{ "land-every", required_argument, NULL, OPT_FIRST },
+	{ "test-clock", required_argument, NULL, OPT_FIRST },
+	{ "pow-free", required_argument, NULL, OPT_FIRST },
 	{ "mailbox-max", required_argument, NULL, OPT_FIRST },
 	{ "reply-expire", required_argument, NULL, OPT_FIRST },
 	{ "connection-memory", required_argument, NULL, OPT_FIRST },
@@ -46,23 +55,44 @@ void conf_usage(FILE *f)
 	      "  --data-dir DIR            data directory (required)\n"
 	      "  --config FILE             configuration file, read before the flags\n"
 	      "  --officer-key FILE        officer public auth key file (repeatable)\n"
+	      "  --host NAME               a Host header value officers sign for, e.g.\n"
+	      "                            abc.onion (repeatable; default: the --listen\n"
+	      "                            address and port, and localhost:PORT on loopback)\n"
 	      "  --max-size BYTES          largest envelope accepted (default 8G)\n"
 	      "  --quota BYTES             total store size, 0 for the disk (default 0)\n"
 	      "  --max-uploads N           unfinished uploads at once (default 1000)\n"
-	      "  --max-connections N       connections at once (default 256)\n"
+	      "  --max-connections N       connections at once (default 1024)\n"
 	      "  --idle-timeout SECONDS    drop a connection idle this long (default 60)\n"
+	      "  --header-timeout SECONDS  drop a connection whose request headers take\n"
+	      "                            longer than this in all (default 10)\n"
+	      "  --threads N               event threads, and as many for fsync (default 4)\n"
 	      "  --expire SECONDS          lifetime of an idle partial upload (default 7d)\n"
+	      "  --empty-expire SECONDS    lifetime of an upload no byte reached (default 10m)\n"
 	      "  --date-granularity G      day, week or month for stored dates (default day)\n"
+	      "  --land-every SECONDS      land completed uploads in one shuffled batch at\n"
+	      "                            the end of each such period, 0 for at once\n"
+	      "                            (default 1h)\n"
+	      "  --test-clock FILE         for tests only: read the time (unix seconds)\n"
+	      "                            from FILE instead of the system clock\n"
 	      "  --retention R             delete-on-fetch or keep (default delete-on-fetch)\n"
 	      "  --tls-cert FILE           serve TLS with this PEM certificate ...\n"
 	      "  --tls-key FILE            ... and this PEM key\n"
-	      "  --mailbox-rate N          anonymous mailbox reads per second, all\n"
-	      "                            clients together (default 20)\n"
+	      "  --mailbox-rate N          anonymous reads per second of one mailbox\n"
+	      "                            (default 5)\n"
+	      "  --mailbox-rate-total N    anonymous mailbox reads per second in all\n"
+	      "                            (default 1000)\n"
 	      "  --mailbox-max N           replies kept per mailbox (default 32)\n"
+	      "  --pow-max D               highest proof-of-work difficulty asked of\n"
+	      "                            upload creation, 0 for none (default 20)\n"
+	      "  --pow-free N              upload creations per second free of work\n"
+	      "                            (smoothed over 10 s; default 2)\n"
 	      "  --reply-expire SECONDS    lifetime of a reply (default 90d)\n"
-	      "  --connection-memory BYTES memory per connection (default 1M)\n"
-	      "  --help                    this text\n\n"
-	      "sizes take K, M, G, T suffixes (binary); durations s, m, h, d.\n",
+	      "  --connection-memory BYTES memory per connection (default 128K)\n"
+	      "  -h, --help                this text\n"
+	      "  --version                 the program's version\n\n"
+	      "sizes take K, M, G, T suffixes (binary); durations s, m, h, d.\n"
+	      "exit codes: 0 after a clean shutdown, 64 usage error,\n"
+	      "74 data directory unusable, 78 configuration error.\n",
 	      f);
 }
 
@@ -75,15 +105,22 @@ st_t conf_init(conf *c)
 	c->port = 8080;
 	c->max_size = (uint64_t)8 << 30;
 	c->max_uploads = 1000;
-	c->max_connections = 256;
+	c->max_connections = 1024;
 	c->idle_timeout = 60;
+	c->header_timeout = 10;
+	c->threads = 4;
 	c->expire = 7 * 86400;
 	c->granularity = CONF_GRAN_DAY;
 	c->retention = CONF_RET_DELETE;
-	c->mailbox_rate = 20;
+	c->mailbox_rate = 5;
+	c->mailbox_rate_total = 1000;
+	c->empty_expire = 600;
+	c->pow_max = 20;
+	c->land_every = 3600;
+	c->pow_free = 2;
 	c->mailbox_max = 32;
 	c->reply_expire = 90 * 86400;
-	c->conn_memory = 1 << 20;
+	c->conn_memory = 128 << 10;
 	return ST_OK;
 }
 
@@ -95,8 +132,11 @@ void conf_free(conf *c)
 	free(c->data_dir);
 	free(c->tls_cert);
 	free(c->tls_key);
+	free(c->test_clock);
 	for (i = 0; i < c->n_officer_key_files; i++)
 		free(c->officer_key_files[i]);
+	for (i = 0; i < c->n_hosts; i++)
+		free(c->hosts[i]);
 	sodium_memzero(c, sizeof *c);
 }
 
@@ -199,6 +239,19 @@ static st_t conf_set_str(char **slot, const char *value)
 	return ST_OK;
 }
 
+/* Append to a repeatable setting; ST_TOOBIG past max. */
+static st_t conf_add_str(char **slots, size_t *n, size_t max, const char *v)
+{
+	st_t st;
+
+	if (*n == max)
+		return ST_TOOBIG;
+	st = conf_set_str(&slots[*n], v);
+	if (st == ST_OK)
+		(*n)++;
+	return st;
+}
+
 st_t conf_set(conf *c, const char *key, const char *v)
 {
 	st_t st = ST_CONFIG;
@@ -213,13 +266,12 @@ st_t conf_set(conf *c, const char *key, const char *v)
 	} else if (strcmp(key, "tls-key") == 0) {
 		st = conf_set_str(&c->tls_key, v);
 	} else if (strcmp(key, "officer-key") == 0) {
-		if (c->n_officer_key_files == CONF_MAX_OFFICERS) {
-			st = ST_TOOBIG;
-		} else {
-			st = conf_set_str(&c->officer_key_files[c->n_officer_key_files], v);
-			if (st == ST_OK)
-				c->n_officer_key_files++;
-		}
+		st = conf_add_str(c->officer_key_files, &c->n_officer_key_files,
+		                  CONF_MAX_OFFICERS, v);
+	} else if (strcmp(key, "host") == 0) {
+		/* A Host value: no spaces, controls or commas. */
+		st = strpbrk(v, " \t,/") != NULL || strlen(v) > 255 ? ST_CONFIG
+		     : conf_add_str(c->hosts, &c->n_hosts, CONF_MAX_HOSTS, v);
 	} else if (strcmp(key, "max-size") == 0) {
 		st = conf_parse_size(v, &c->max_size);
 		if (st == ST_OK && c->max_size == 0)
@@ -235,6 +287,13 @@ st_t conf_set(conf *c, const char *key, const char *v)
 		if (st == ST_OK && (u == 0 || u > 86400))
 			st = ST_CONFIG;
 		c->idle_timeout = (unsigned)u;
+	} else if (strcmp(key, "header-timeout") == 0) {
+		st = conf_parse_duration(v, &u);
+		if (st == ST_OK && (u == 0 || u > 3600))
+			st = ST_CONFIG;
+		c->header_timeout = (unsigned)u;
+	} else if (strcmp(key, "threads") == 0) {
+		st = conf_parse_uint(v, 1, 64, &c->threads);
 	} else if (strcmp(key, "expire") == 0) {
 		st = conf_parse_duration(v, &c->expire);
 		if (st == ST_OK && (c->expire == 0 || c->expire > 3650ULL * 86400))
@@ -263,6 +322,22 @@ st_t conf_set(conf *c, const char *key, const char *v)
 			st = ST_CONFIG;
 	} else if (strcmp(key, "mailbox-rate") == 0) {
 		st = conf_parse_uint(v, 1, 100000, &c->mailbox_rate);
+	} else if (strcmp(key, "mailbox-rate-total") == 0) {
+		st = conf_parse_uint(v, 1, 1000000, &c->mailbox_rate_total);
+	} else if (strcmp(key, "land-every") == 0) {
+		st = conf_parse_duration(v, &c->land_every);
+		if (st == ST_OK && c->land_every > 31 * 86400)
+			st = ST_CONFIG;
+	} else if (strcmp(key, "test-clock") == 0) {
+		st = conf_set_str(&c->test_clock, v);
+	} else if (strcmp(key, "pow-max") == 0) {
+		st = conf_parse_uint(v, 0, 20, &c->pow_max);
+	} else if (strcmp(key, "pow-free") == 0) {
+		st = conf_parse_uint(v, 1, 100000, &c->pow_free);
+	} else if (strcmp(key, "empty-expire") == 0) {
+		st = conf_parse_duration(v, &c->empty_expire);
+		if (st == ST_OK && (c->empty_expire == 0 || c->empty_expire > 86400))
+			st = ST_CONFIG;
 	} else if (strcmp(key, "mailbox-max") == 0) {
 		st = conf_parse_uint(v, 1, 10000, &c->mailbox_max);
 	} else if (strcmp(key, "connection-memory") == 0) {
@@ -275,8 +350,7 @@ st_t conf_set(conf *c, const char *key, const char *v)
 		return ST_CONFIG;
 	}
 	if (st == ST_TOOBIG)
-		fprintf(stderr, "intake-server: too many '%s' settings (at most %d)\n",
-		        key, CONF_MAX_OFFICERS);
+		fprintf(stderr, "intake-server: too many '%s' settings\n", key);
 	else if (st != ST_OK && st != ST_NOMEM)
 		fprintf(stderr, "intake-server: bad value for '%s'\n", key);
 	return st == ST_TOOBIG ? ST_CONFIG : st;

@@ -11,6 +11,7 @@
 #include "status.h"
 
 #define CONF_MAX_OFFICERS 32
+#define CONF_MAX_HOSTS 16
 #define CONF_FILE_MAX (64 * 1024)
 
 typedef enum { CONF_GRAN_DAY, CONF_GRAN_WEEK, CONF_GRAN_MONTH } conf_gran;
@@ -21,6 +22,10 @@ typedef struct {
 	uint16_t port;
 	char *data_dir;
 	char *tls_cert, *tls_key;
+	char *test_clock;           /* tests only: a file holding the time */
+	uint64_t land_every;        /* seconds between landings; 0: at once */
+	char *hosts[CONF_MAX_HOSTS]; /* names officers sign for (--host) */
+	size_t n_hosts;
 	char *officer_key_files[CONF_MAX_OFFICERS];
 	size_t n_officer_key_files;
 	uint64_t max_size;          /* largest Upload-Length accepted */
@@ -28,10 +33,16 @@ typedef struct {
 	unsigned max_uploads;       /* unfinished uploads at once */
 	unsigned max_connections;
 	unsigned idle_timeout;      /* seconds */
+	unsigned header_timeout;    /* seconds to send a request's headers */
+	unsigned threads;           /* event threads, and as many for fsync */
 	uint64_t expire;            /* seconds an idle partial upload lives */
 	conf_gran granularity;
 	conf_ret retention;
-	unsigned mailbox_rate;      /* anonymous mailbox GETs per second */
+	unsigned mailbox_rate;      /* anonymous GETs per second, per mailbox */
+	unsigned mailbox_rate_total; /* ... and for all mailboxes together */
+	uint64_t empty_expire;      /* seconds an upload without bytes lives */
+	unsigned pow_max;           /* highest proof-of-work difficulty; 0: off */
+	unsigned pow_free;          /* creations per second free of work */
 	unsigned mailbox_max;       /* replies held per mailbox */
 	uint64_t reply_expire;      /* seconds a reply is kept */
 	size_t conn_memory;         /* libmicrohttpd memory per connection */

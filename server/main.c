@@ -7,17 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "blob.h"
 #include "conf.h"
 #include "http.h"
 #include "nonce.h"
+#include "now.h"
 #include "proc.h"
 #include "rate.h"
 #include "recover.h"
 #include "store.h"
 #include "upload.h"
+#include "version.h"
 
 /* Serve until a stop signal, reaping and checkpointing the WAL every
  * `period` seconds. */
@@ -36,10 +39,26 @@ static void serve(upload_svc *up, const sigset_t *stop, unsigned period)
 		}
 		if (sig < 0 && errno != EAGAIN && errno != EINTR)
 			return;
-		now = (int64_t)time(NULL);
+		now = now_get();
+		if (upload_land_due(up, now) != ST_OK)
+			fprintf(stderr, "intake-server: the landing batch failed; retrying later\n");
+		if (upload_retry_landings(up, now) != ST_OK)
+			fprintf(stderr, "intake-server: a landing failed again; retrying later\n");
 		if (upload_reap(up, now) != ST_OK || store_reply_expire(up->st, now) != ST_OK ||
+		    store_nonce_expire(up->st, now) != ST_OK ||
 		    store_checkpoint(up->st) != ST_OK)
 			fprintf(stderr, "intake-server: expiry pass failed; retrying later\n");
+	}
+}
+
+/* Every connection is a descriptor: take what the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
 
@@ -63,8 +82,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "intake-server: %s\n", st_str(s));
 		return st_exit_code(s);
 	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("intake-server %s\n", INTAKE_VERSION);
+		return 0;
+	}
 	if (conf_init(&cf) != ST_OK)
 		return st_exit_code(ST_NOMEM);
+	/* "-h" is "--help". */
+	if (argc == 2 && strcmp(argv[1], "-h") == 0)
+		argv[1] = (char *)"--help";
 	s = conf_parse_args(&cf, argc, argv, &help);
 	if (help) {
 		conf_usage(stdout);
@@ -78,7 +104,9 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (cf.n_officers == 0)
 		fprintf(stderr, "intake-server: no --officer-key: the officer API refuses every request\n");
+	now_init(cf.test_clock);
 	umask(077);
+	raise_fd_limit();
 	if (snprintf(dbpath, sizeof dbpath, "%s/intake.db", cf.data_dir) >= (int)sizeof dbpath) {
 		fprintf(stderr, "intake-server: data dir path too long\n");
 		s = ST_CONFIG;
@@ -92,7 +120,7 @@ int main(int argc, char **argv)
 	if (s != ST_OK)
 		goto cleanup;
 	up_ready = 1;
-	s = recover_run(&up, (int64_t)time(NULL), &rs);
+	s = recover_run(&up, now_get(), &rs);
 	if (s != ST_OK) {
 		fprintf(stderr, "intake-server: recovery pass failed: %s\n", st_str(s));
 		goto cleanup;
@@ -103,9 +131,10 @@ int main(int argc, char **argv)
 	if (rs.lost)
 		fprintf(stderr, "intake-server: WARNING: %u stored submissions are missing or "
 		        "damaged on disk (storage failure)\n", rs.lost);
+	upload_land_due(&up, now_get()); /* the landing period starts now */
 	s = nonce_new(&nc);
 	if (s == ST_OK)
-		s = rate_new(cf.mailbox_rate, &rl);
+		s = rate_new(cf.mailbox_rate, cf.mailbox_rate_total, &rl);
 	if (s != ST_OK)
 		goto cleanup;
 	/* Every thread inherits this mask; the signals are taken only by
@@ -122,8 +151,8 @@ int main(int argc, char **argv)
 	        strchr(cf.listen_host, ':') ? "[" : "", cf.listen_host,
 	        strchr(cf.listen_host, ':') ? "]" : "", (unsigned)cf.port,
 	        cf.tls_cert != NULL ? " (TLS)" : "");
-	/* Reap at least four times per expiry period, at most once a second. */
-	serve(&up, &stop, cf.expire < 240 ? (unsigned)(cf.expire / 4 + 1) : 60);
+	/* Retry landings and reap every few seconds: the queries are cheap. */
+	serve(&up, &stop, cf.expire < 20 ? (unsigned)(cf.expire / 4 + 1) : 5);
 cleanup:
 	http_stop(hs);
 	rate_free(rl);

@@ -10,7 +10,7 @@
 
 typedef struct {
 	uint8_t nonce[AUTH_NONCE_LEN];
-	int64_t until;  /* 0: never used */
+	int64_t until;  /* last second it matters; 0: never used */
 } nonce_slot;
 
 struct nonce_cache {
@@ -42,7 +42,7 @@ void nonce_free(nonce_cache *c)
 }
 
 st_t nonce_check_add(nonce_cache *c, const uint8_t nonce[AUTH_NONCE_LEN],
-                     int64_t now)
+                     int64_t ts, int64_t now)
 {
 	/* Nonces are random and come only from verified officers, so their
 	 * own bits are a fine index. */
@@ -59,7 +59,7 @@ st_t nonce_check_add(nonce_cache *c, const uint8_t nonce[AUTH_NONCE_LEN],
 				reuse = s;
 			break;
 		}
-		if (s->until <= now) {
+		if (s->until < now) {
 			if (reuse == NULL)
 				reuse = s;
 			continue;
@@ -71,7 +71,8 @@ st_t nonce_check_add(nonce_cache *c, const uint8_t nonce[AUTH_NONCE_LEN],
 	}
 	if (reuse != NULL) {
 		memcpy(reuse->nonce, nonce, AUTH_NONCE_LEN);
-		reuse->until = now + 2 * AUTH_WINDOW;
+		/* Its ts is accepted up to and including ts + AUTH_WINDOW. */
+		reuse->until = ts + AUTH_WINDOW;
 		st = ST_OK;
 	}
 cleanup:

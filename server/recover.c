@@ -10,34 +10,13 @@
 static st_t recover_landing(upload_svc *u, const store_upload *r, int64_t now,
                             recover_stats *rs)
 {
-	uint64_t size;
-	st_t st;
+	int landed;
+	st_t st = upload_resume_landing(u, r, now, &landed);
 
-	if (blob_size(u->bl, BLOB_STORE, r->sub_id, &size) == ST_OK) {
-		/* Renamed but not recorded: the file was fsync'd and checked
-		 * before the rename; check it again and record it. */
-		if (upload_check_envelope(u->bl, BLOB_STORE, r->sub_id, r->length) == ST_OK) {
-			char date[STORE_DATE_LEN + 1];
-			time_t when;
-
-			upload_coarse_date(u->cf->granularity, (time_t)now, date, &when);
-			st = store_upload_land(u->st, r->id, r->sub_id, r->length, date,
-			                       now + (int64_t)u->cf->expire);
-			if (st == ST_OK)
-				rs->landed++;
-			return st;
-		}
-	} else if (upload_check_envelope(u->bl, BLOB_PARTIAL, r->id, r->length) == ST_OK) {
-		st = upload_land(u, r->id, r->sub_id, r->length, now);
-		if (st == ST_OK)
-			rs->landed++;
-		return st;
-	}
-	/* Neither copy is whole: the client never got its 204; drop it. */
-	rs->dropped++;
-	st = store_upload_del(u->st, r->id);
-	if (st == ST_OK)
-		st = blob_remove(u->bl, BLOB_PARTIAL, r->id);
+	if (st == ST_OK && landed)
+		rs->landed++;
+	else if (st == ST_OK)
+		rs->dropped++;
 	return st;
 }
 
@@ -47,10 +26,12 @@ static st_t recover_upload(upload_svc *u, const store_upload *r, int64_t now,
 	uint64_t size;
 	st_t st;
 
-	if (r->done)
+	if (r->done == 1)
 		return r->expires < now ? store_upload_del(u->st, r->id) : ST_OK;
 	if (r->sub_id[0] != '\0')
 		return recover_landing(u, r, now, rs);
+	if (r->done == 2)
+		return ST_OK; /* held: the next batch lands it */
 	st = blob_size(u->bl, BLOB_PARTIAL, r->id, &size);
 	if (st == ST_NOTFOUND || (st == ST_OK && (size < r->offset || r->expires < now))) {
 		/* Acknowledged bytes missing (the disk lied) or expired. */
@@ -81,7 +62,7 @@ static st_t recover_orphans(upload_svc *u, blob_area a, recover_stats *rs)
 			q = store_sub_get(u->st, ids[i], &sr);
 		else
 			q = store_upload_get(u->st, ids[i], &ur);
-		if (q == ST_OK && a == BLOB_PARTIAL && ur.done)
+		if (q == ST_OK && a == BLOB_PARTIAL && ur.done == 1)
 			q = ST_NOTFOUND;
 		if (q == ST_NOTFOUND) {
 			rs->orphans++;

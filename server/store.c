@@ -15,9 +15,11 @@
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_USAGE, Q_UNFINISHED, Q_UP_ADD, Q_UP_GET, Q_UP_OFF, Q_UP_MARK,
-	Q_UP_DONE, Q_UP_DEL, Q_UP_ALL, Q_UP_EXPIRED,
+	Q_UP_DONE, Q_UP_DEL, Q_UP_ALL, Q_UP_EXPIRED, Q_UP_EMPTY, Q_UP_HOLD, Q_UP_HELD,
+	Q_UP_UNLAND,
 	Q_SUB_ADD, Q_SUB_LIST, Q_SUB_GET, Q_SUB_FETCHED, Q_SUB_DEL,
 	Q_RE_COUNT, Q_RE_ADD, Q_RE_LIST, Q_RE_EXPIRE,
+	Q_NONCE_ADD, Q_NONCE_EXPIRE,
 	Q__COUNT
 };
 
@@ -26,19 +28,27 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
 	[Q_USAGE] = "SELECT (SELECT COALESCE(SUM(size),0) FROM submissions)"
-	            " + (SELECT COALESCE(SUM(length),0) FROM uploads WHERE done=0)",
+	            " + (SELECT COALESCE(SUM(off),0) FROM uploads WHERE done<>1)",
 	[Q_UNFINISHED] = "SELECT COUNT(*) FROM uploads WHERE done=0",
 	[Q_UP_ADD] = "INSERT INTO uploads(id,length,off,expires,sub_id,done)"
 	             " VALUES(?1,?2,0,?3,'',0)",
 	[Q_UP_GET] = "SELECT id,length,off,expires,done,sub_id FROM uploads WHERE id=?1",
 	[Q_UP_OFF] = "UPDATE uploads SET off=?2, expires=?3 WHERE id=?1 AND done=0",
-	[Q_UP_MARK] = "UPDATE uploads SET sub_id=?2 WHERE id=?1 AND done=0",
-	[Q_UP_DONE] = "UPDATE uploads SET done=1, off=length, sub_id='', expires=?2"
-	              " WHERE id=?1 AND done=0",
+	[Q_UP_MARK] = "UPDATE uploads SET sub_id=?2 WHERE id=?1 AND done<>1",
+	/* Landed: the row is written anew, so its rowid follows the shuffled
+	 * landing order, not the order uploads began in. */
+	[Q_UP_UNLAND] = "DELETE FROM uploads WHERE id=?1 AND done<>1",
+	[Q_UP_DONE] = "INSERT INTO uploads(id,length,off,expires,sub_id,done)"
+	              " VALUES(?1,?2,?2,?3,'',1)",
+	[Q_UP_HOLD] = "UPDATE uploads SET off=length, done=2, expires=?2 WHERE id=?1 AND done=0",
+	[Q_UP_HELD] = "SELECT id,length,off,expires,done,sub_id FROM uploads"
+	              " WHERE done=2 AND sub_id=''",
 	[Q_UP_DEL] = "DELETE FROM uploads WHERE id=?1",
 	[Q_UP_ALL] = "SELECT id,length,off,expires,done,sub_id FROM uploads ORDER BY id",
 	[Q_UP_EXPIRED] = "SELECT id,length,off,expires,done,sub_id FROM uploads"
 	                 " WHERE expires<?1 LIMIT ?2",
+	[Q_UP_EMPTY] = "SELECT id FROM uploads WHERE done=0 AND off=0 AND sub_id=''"
+	               " ORDER BY expires LIMIT 1",
 	[Q_SUB_ADD] = "INSERT INTO submissions(id,size,date,state) VALUES(?1,?2,?3,0)",
 	[Q_SUB_LIST] = "SELECT seq,id,size,date,state FROM submissions WHERE seq>?1"
 	               " ORDER BY seq LIMIT ?2",
@@ -49,6 +59,8 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_RE_ADD] = "INSERT INTO replies(mailbox,body,expires) VALUES(?1,?2,?3)",
 	[Q_RE_LIST] = "SELECT body FROM replies WHERE mailbox=?1 ORDER BY seq",
 	[Q_RE_EXPIRE] = "DELETE FROM replies WHERE expires<?1",
+	[Q_NONCE_ADD] = "INSERT INTO nonces(nonce,until) VALUES(?1,?2)",
+	[Q_NONCE_EXPIRE] = "DELETE FROM nonces WHERE until<?1",
 };
 
 static const char store_schema[] =
@@ -62,7 +74,9 @@ static const char store_schema[] =
 	" seq INTEGER PRIMARY KEY AUTOINCREMENT, mailbox TEXT NOT NULL,"
 	" body BLOB NOT NULL, expires INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS replies_mailbox ON replies(mailbox, seq);"
-	"CREATE INDEX IF NOT EXISTS uploads_expires ON uploads(expires);";
+	"CREATE INDEX IF NOT EXISTS uploads_expires ON uploads(expires);"
+	"CREATE TABLE IF NOT EXISTS nonces(nonce BLOB PRIMARY KEY, until INTEGER NOT NULL)"
+	" WITHOUT ROWID;";
 
 /* secure_delete overwrites freed pages; FULL sync makes a commit durable
  * before it returns, which the write order in docs/SERVER.md relies on. */
@@ -233,8 +247,9 @@ st_t store_upload_add(store *s, const char *id, uint64_t length,
 		st = ST_TEMPFAIL;
 	if (st == ST_OK)
 		st = store_int_query(s, s->q[Q_USAGE], &used);
-	/* The whole declared length is reserved now, so a started upload can
-	 * never be the one that overruns the quota. */
+	/* Only bytes received count: a declared length that cannot fit now
+	 * is refused, but none is reserved (a dozen declared 8 GiB uploads
+	 * must not fill the quota). PATCHes check again as bytes come. */
 	if (st == ST_OK && quota != 0 && ((uint64_t)used > quota || length > quota - (uint64_t)used))
 		st = ST_NOSPACE;
 	if (st == ST_OK) {
@@ -335,9 +350,14 @@ st_t store_upload_land(store *s, const char *id, const char *sub_id,
 	sqlite3_bind_text(s->q[Q_SUB_ADD], 3, date, -1, SQLITE_STATIC);
 	st = store_exec(s, Q_SUB_ADD);
 	if (st == ST_OK) {
+		sqlite3_bind_text(s->q[Q_UP_UNLAND], 1, id, -1, SQLITE_STATIC);
+		st = store_write_one(s, Q_UP_UNLAND);
+	}
+	if (st == ST_OK) {
 		sqlite3_bind_text(s->q[Q_UP_DONE], 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s->q[Q_UP_DONE], 2, expires);
-		st = store_write_one(s, Q_UP_DONE);
+		sqlite3_bind_int64(s->q[Q_UP_DONE], 2, (int64_t)size);
+		sqlite3_bind_int64(s->q[Q_UP_DONE], 3, expires);
+		st = store_exec(s, Q_UP_DONE);
 	}
 	if (st == ST_OK)
 		st = store_exec(s, Q_COMMIT);
@@ -570,9 +590,93 @@ st_t store_checkpoint(store *s)
 {
 	st_t st = ST_OK;
 
+	int nlog = 0, ndone = 0;
+
 	pthread_mutex_lock(&s->mu);
-	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+	/* Only a WAL with frames is truncated: truncating an empty one would
+	 * still stamp its mtime with the time of the pass. */
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone) != SQLITE_OK ||
+	    (nlog > 0 &&
+	     sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK))
 		st = store_err(s);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_nonce_add(store *s, const uint8_t *nonce, size_t len, int64_t until)
+{
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	sqlite3_bind_blob(s->q[Q_NONCE_ADD], 1, nonce, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s->q[Q_NONCE_ADD], 2, until);
+	st = store_exec(s, Q_NONCE_ADD);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_nonce_expire(store *s, int64_t now)
+{
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	sqlite3_bind_int64(s->q[Q_NONCE_EXPIRE], 1, now);
+	st = store_exec(s, Q_NONCE_EXPIRE);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_usage(store *s, uint64_t *used)
+{
+	int64_t v = 0;
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	st = store_int_query(s, s->q[Q_USAGE], &v);
+	pthread_mutex_unlock(&s->mu);
+	*used = (uint64_t)v;
+	return st;
+}
+
+st_t store_upload_oldest_empty(store *s, char id[STORE_ID_HEX + 1])
+{
+	sqlite3_stmt *q = s->q[Q_UP_EMPTY];
+	int rc;
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		store_copy_text(id, STORE_ID_HEX + 1, q, 0);
+		st = ST_OK;
+	} else {
+		st = rc == SQLITE_DONE ? ST_NOTFOUND : store_err(s);
+	}
+	sqlite3_reset(q);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_upload_hold(store *s, const char *id, int64_t expires)
+{
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	sqlite3_bind_text(s->q[Q_UP_HOLD], 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->q[Q_UP_HOLD], 2, expires);
+	st = store_write_one(s, Q_UP_HOLD);
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+st_t store_upload_held(store *s, store_upload **out, size_t *n)
+{
+	void *v;
+	st_t st;
+
+	pthread_mutex_lock(&s->mu);
+	st = store_collect(s, s->q[Q_UP_HELD], sizeof **out, store_row_upload, &v, n);
+	*out = v;
 	pthread_mutex_unlock(&s->mu);
 	return st;
 }

@@ -20,7 +20,8 @@ typedef struct {
 	uint64_t length;
 	uint64_t offset;      /* durable offset: bytes fsync'd before it was set */
 	int64_t expires;
-	int done;             /* landed: HEAD answers offset = length */
+	int done;             /* 1 landed, 2 held for the next landing; either
+	                       * way HEAD answers offset = length */
 	char sub_id[STORE_ID_HEX + 1]; /* landing in progress: "" when none */
 } store_upload;
 
@@ -86,5 +87,24 @@ st_t store_reply_expire(store *s, int64_t now);
 /* Copy the WAL into the database and truncate it, so pages freed (and
  * zeroed by secure_delete) do not linger in old WAL frames. */
 st_t store_checkpoint(store *s);
+
+/* Complete and checked, held for the next landing: offset = length,
+ * done = 2, a coarse expiry. */
+st_t store_upload_hold(store *s, const char *id, int64_t expires);
+/* Every held upload whose landing has not begun (no sub_id). */
+st_t store_upload_held(store *s, store_upload **out, size_t *n);
+
+/* Bytes the quota counts: stored submissions plus the durable offsets
+ * of unfinished uploads (received, not declared). */
+st_t store_usage(store *s, uint64_t *used);
+/* The unfinished upload no byte has reached that expires first;
+ * ST_NOTFOUND when there is none. */
+st_t store_upload_oldest_empty(store *s, char id[STORE_ID_HEX + 1]);
+
+/* Officer-auth nonces kept across restarts: ST_OK when new (committed
+ * durably before returning), ST_CONFLICT when already there (a replay).
+ * Expiry drops those with until < now. */
+st_t store_nonce_add(store *s, const uint8_t *nonce, size_t len, int64_t until);
+st_t store_nonce_expire(store *s, int64_t now);
 
 #endif

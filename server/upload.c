@@ -108,6 +108,32 @@ static void upload_release(upload_svc *u, const char *id)
 	pthread_mutex_unlock(&u->mu);
 }
 
+int64_t upload_tick(int64_t now, uint64_t life)
+{
+	/* A lifetime under a tick (tests) is kept as it is. */
+	int64_t q = life < UPLOAD_TICK ? 1 : UPLOAD_TICK, t = now + (int64_t)life;
+
+	return (t + q - 1) / q * q;
+}
+
+/* At --max-uploads, the oldest upload that no byte has reached gives up
+ * its slot: it costs its creator nothing to make again, and a flood of
+ * empty creations must not lock out a real one. */
+static st_t upload_evict_empty(upload_svc *u)
+{
+	char id[BLOB_ID_HEX + 1];
+	st_t st;
+
+	st = store_upload_oldest_empty(u->st, id);
+	if (st != ST_OK || upload_claim(u, id) != ST_OK)
+		return ST_TEMPFAIL;
+	st = store_upload_del(u->st, id);
+	if (st == ST_OK)
+		st = blob_remove(u->bl, BLOB_PARTIAL, id);
+	upload_release(u, id);
+	return st;
+}
+
 st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
                    char id[BLOB_ID_HEX + 1], int64_t *expires)
 {
@@ -125,9 +151,14 @@ st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
 	if (length > avail)
 		return ST_NOSPACE;
 	upload_new_id(id);
-	*expires = now + (int64_t)u->cf->expire;
+	/* No byte yet: it lives minutes, not days, so a flood of empty
+	 * creations frees itself. */
+	*expires = upload_tick(now, u->cf->empty_expire);
 	st = store_upload_add(u->st, id, length, *expires, u->cf->quota,
 	                      u->cf->max_uploads);
+	if (st == ST_TEMPFAIL && upload_evict_empty(u) == ST_OK)
+		st = store_upload_add(u->st, id, length, *expires, u->cf->quota,
+		                      u->cf->max_uploads);
 	if (st != ST_OK)
 		return st;
 	st = blob_create(u->bl, id);
@@ -159,7 +190,7 @@ st_t upload_delete(upload_svc *u, const char *id)
 	/* Row first: a crash after it leaves an orphan file that the
 	 * recovery pass wipes, never a listed upload without its file. */
 	st = store_upload_del(u->st, id);
-	if (st == ST_OK && !row.done)
+	if (st == ST_OK && row.done != 1)
 		st = blob_remove(u->bl, BLOB_PARTIAL, id);
 cleanup:
 	upload_release(u, id);
@@ -187,6 +218,17 @@ st_t upload_patch_begin(upload_svc *u, const char *id, uint64_t offset,
 	if (body_len != UINT64_MAX && body_len > row.length - row.offset) {
 		st = ST_TOOBIG;
 		goto cleanup;
+	}
+	/* The quota counts received bytes; what this PATCH may still bring
+	 * must fit now (concurrent PATCHes can overrun it by their sum). */
+	if (u->cf->quota != 0) {
+		uint64_t used, more = body_len != UINT64_MAX ? body_len : row.length - row.offset;
+
+		st = store_usage(u->st, &used);
+		if (st == ST_OK && (used > u->cf->quota || more > u->cf->quota - used))
+			st = ST_NOSPACE;
+		if (st != ST_OK)
+			goto cleanup;
 	}
 	st = blob_open_append(u->bl, id, row.offset, &p->fd);
 	if (st != ST_OK)
@@ -259,6 +301,10 @@ st_t upload_land(upload_svc *u, const char *id, const char *sub_id,
 		st = store_upload_land(u->st, id, sub_id, length, date,
 		                       upload_coarse_expiry(u->cf->granularity,
 		                                            now + (int64_t)u->cf->expire));
+	/* Listed: the partial copy goes (a crash first leaves an orphan
+	 * that the recovery pass wipes). */
+	if (st == ST_OK && blob_remove(u->bl, BLOB_PARTIAL, id) != ST_OK)
+		fprintf(stderr, "intake-server: removing a landed upload's partial file failed\n");
 	return st;
 }
 
@@ -277,14 +323,102 @@ static st_t upload_finish(upload_patch *p, int64_t now)
 	}
 	if (st != ST_OK)
 		return st;
+	if (u->cf->land_every > 0) {
+		/* Held, durably, for the next batch; its file's times say only
+		 * the coarse date. */
+		char date[STORE_DATE_LEN + 1];
+		time_t when;
+
+		upload_coarse_date(u->cf->granularity, (time_t)now, date, &when);
+		st = blob_set_times(u->bl, BLOB_PARTIAL, p->id, when);
+		if (st == ST_OK)
+			st = store_upload_hold(u->st, p->id,
+			                       upload_coarse_expiry(u->cf->granularity,
+			                                            now + (int64_t)u->cf->expire));
+		return st == ST_OK ? ST_OK : ST_IO;
+	}
 	upload_new_id(sub_id);
 	/* Step 1: the name it will land under, so recovery can finish it. */
 	st = store_upload_mark_landing(u->st, p->id, sub_id);
 	if (st == ST_OK)
 		st = upload_land(u, p->id, sub_id, p->length, now);
-	if (st != ST_OK)
-		fprintf(stderr, "intake-server: landing an upload failed (%s); the recovery pass at the next start finishes it\n",
-		        st_str(st));
+	if (st != ST_OK) {
+		/* The bytes are whole and fsync'd: record that, so the upload
+		 * is complete for HEAD and the periodic pass lands it. */
+		if (store_upload_set_offset(u->st, p->id, p->length,
+		                            upload_coarse_expiry(u->cf->granularity,
+		                                                 now + (int64_t)u->cf->expire)) == ST_OK)
+			fprintf(stderr, "intake-server: landing an upload failed (%s); retrying it in the background\n",
+			        st_str(st));
+		/* The client hears a server fault, never a client error. */
+		st = ST_IO;
+	}
+	return st;
+}
+
+st_t upload_resume_landing(upload_svc *u, const store_upload *r, int64_t now,
+                           int *landed)
+{
+	uint64_t size;
+	st_t st;
+
+	*landed = 0;
+	if (blob_size(u->bl, BLOB_STORE, r->sub_id, &size) == ST_OK &&
+	    upload_check_envelope(u->bl, BLOB_STORE, r->sub_id, r->length) == ST_OK) {
+		/* Renamed but not recorded: the file was fsync'd and checked
+		 * before the rename; checked again, it is recorded now. */
+		char date[STORE_DATE_LEN + 1];
+		time_t when;
+
+		upload_coarse_date(u->cf->granularity, (time_t)now, date, &when);
+		st = store_upload_land(u->st, r->id, r->sub_id, r->length, date,
+		                       upload_coarse_expiry(u->cf->granularity,
+		                                            now + (int64_t)u->cf->expire));
+		*landed = st == ST_OK;
+		if (st == ST_OK)
+			st = blob_remove(u->bl, BLOB_PARTIAL, r->id);
+		return st;
+	}
+	if (upload_check_envelope(u->bl, BLOB_PARTIAL, r->id, r->length) == ST_OK) {
+		st = upload_land(u, r->id, r->sub_id, r->length, now);
+		*landed = st == ST_OK;
+		return st;
+	}
+	/* Neither copy is whole: the client never got its 204; drop it. */
+	st = store_upload_del(u->st, r->id);
+	if (st == ST_OK)
+		st = blob_remove(u->bl, BLOB_PARTIAL, r->id);
+	return st;
+}
+
+st_t upload_retry_landings(upload_svc *u, int64_t now)
+{
+	store_upload *v = NULL;
+	size_t n = 0, i;
+	int landed;
+	st_t st, one;
+
+	st = store_upload_all(u->st, &v, &n);
+	for (i = 0; st == ST_OK && i < n; i++) {
+		/* Held ones without a submission id wait for their batch. */
+		if (v[i].done == 1 ||
+		    (v[i].sub_id[0] == '\0' && (v[i].done == 2 || v[i].offset != v[i].length)) ||
+		    upload_claim(u, v[i].id) != ST_OK)
+			continue;
+		one = ST_OK;
+		if (v[i].sub_id[0] == '\0') {
+			/* Complete, but the landing failed before its id was
+			 * recorded. */
+			upload_new_id(v[i].sub_id);
+			one = store_upload_mark_landing(u->st, v[i].id, v[i].sub_id);
+		}
+		if (one == ST_OK)
+			one = upload_resume_landing(u, &v[i], now, &landed);
+		upload_release(u, v[i].id);
+		if (one != ST_OK)
+			st = one;
+	}
+	free(v);
 	return st;
 }
 
@@ -294,8 +428,9 @@ st_t upload_patch_end(upload_patch *p, int64_t now, uint64_t *offset)
 	st_t st = p->err, sync_st;
 
 	*offset = p->start;
-	if (st == ST_TOOBIG) {
-		/* Nothing of an oversize PATCH is kept. */
+	if (st == ST_TOOBIG || st == ST_NOSPACE) {
+		/* Nothing of an oversize PATCH, or of one that filled the disk,
+		 * is kept: the client resumes from the offset it had. */
 		p->offset = p->start;
 	}
 	sync_st = p->offset != p->start ? blob_sync(p->fd) : ST_OK;
@@ -314,7 +449,7 @@ st_t upload_patch_end(upload_patch *p, int64_t now, uint64_t *offset)
 	}
 	if (p->offset != p->start) {
 		sync_st = store_upload_set_offset(u->st, p->id, p->offset,
-		                                  now + (int64_t)u->cf->expire);
+		                                  upload_tick(now, u->cf->expire));
 		if (sync_st == ST_OK)
 			*offset = p->offset;
 		else if (st == ST_OK)
@@ -336,10 +471,67 @@ st_t upload_reap(upload_svc *u, int64_t now)
 		if (upload_claim(u, v[i].id) != ST_OK)
 			continue;
 		st = store_upload_del(u->st, v[i].id);
-		if (st == ST_OK && !v[i].done)
+		if (st == ST_OK && v[i].done != 1)
 			st = blob_remove(u->bl, BLOB_PARTIAL, v[i].id);
 		upload_release(u, v[i].id);
 	}
 	free(v);
 	return st;
+}
+
+st_t upload_land_batch(upload_svc *u, int64_t when)
+{
+	store_upload *v = NULL, t;
+	char date[STORE_DATE_LEN + 1];
+	size_t n = 0, i, j;
+	time_t day;
+	st_t st, one;
+
+	st = store_upload_held(u->st, &v, &n);
+	/* Shuffled (Fisher-Yates): rows, inodes and files are made in an
+	 * order that says nothing about arrival. */
+	for (i = n; i > 1; i--) {
+		j = randombytes_uniform((uint32_t)i);
+		t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+	for (i = 0; st == ST_OK && i < n; i++) {
+		if (upload_claim(u, v[i].id) != ST_OK)
+			continue;
+		upload_new_id(v[i].sub_id);
+		one = store_upload_mark_landing(u->st, v[i].id, v[i].sub_id);
+		if (one == ST_OK)
+			one = upload_land(u, v[i].id, v[i].sub_id, v[i].length, when);
+		upload_release(u, v[i].id);
+		/* A failed one keeps its sub_id: upload_retry_landings. */
+		if (one != ST_OK)
+			fprintf(stderr, "intake-server: landing an upload failed (%s); retrying it later\n",
+			        st_str(one));
+	}
+	free(v);
+	if (st == ST_OK && n > 0) {
+		/* An empty WAL, and every time the server set says the date. */
+		st = store_checkpoint(u->st);
+		upload_coarse_date(u->cf->granularity, (time_t)when, date, &day);
+		if (st == ST_OK)
+			st = blob_settle(u->bl, day);
+	}
+	return st;
+}
+
+st_t upload_land_due(upload_svc *u, int64_t now)
+{
+	int64_t period;
+
+	if (u->cf->land_every == 0)
+		return ST_OK;
+	period = now / (int64_t)u->cf->land_every;
+	if (u->land_period == 0)
+		u->land_period = period;
+	if (period <= u->land_period)
+		return ST_OK;
+	u->land_period = period;
+	/* Dated by the period they arrived in: the one that just closed. */
+	return upload_land_batch(u, (period - 1) * (int64_t)u->cf->land_every);
 }

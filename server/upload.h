@@ -22,6 +22,7 @@ typedef struct {
 	pthread_mutex_t mu;      /* guards busy */
 	char (*busy)[BLOB_ID_HEX + 1];  /* ids with a PATCH in flight */
 	size_t nbusy, capbusy;
+	int64_t land_period;     /* the last landing period seen (serve thread) */
 } upload_svc;
 
 /* One PATCH (or the body of a creation-with-upload POST). */
@@ -47,9 +48,16 @@ void upload_coarse_date(conf_gran g, time_t now, char date[STORE_DATE_LEN + 1],
  * A landed upload's row keeps this, not its exact arrival time. */
 int64_t upload_coarse_expiry(conf_gran g, int64_t t);
 
-/* New upload of exactly length bytes. ST_BADDATA for 0, ST_TOOBIG over
- * max-size, ST_NOSPACE over the quota or the free disk, ST_TEMPFAIL at
- * max-uploads. */
+/* Expiries of unfinished uploads are rounded up to this many seconds;
+ * landed ones keep only the start of a period (upload_coarse_expiry). */
+#define UPLOAD_TICK 60
+int64_t upload_tick(int64_t now, uint64_t life);
+
+/* New upload of exactly length bytes, expiring --empty-expire after now
+ * until a byte arrives. ST_BADDATA for 0, ST_TOOBIG over max-size,
+ * ST_NOSPACE when it cannot fit the quota (received bytes) or the free
+ * disk now, ST_TEMPFAIL at max-uploads with no upload free of bytes to
+ * evict. */
 st_t upload_create(upload_svc *u, uint64_t length, int64_t now,
                    char id[BLOB_ID_HEX + 1], int64_t *expires);
 
@@ -71,10 +79,30 @@ st_t upload_patch_begin(upload_svc *u, const char *id, uint64_t offset,
 st_t upload_patch_write(upload_patch *p, const uint8_t *buf, size_t len);
 
 /* End a PATCH: fsync, record the new durable offset, and when the upload
- * is complete check the envelope and land it. *offset is the acknowledged
- * offset. ST_OK, ST_NOSPACE, ST_TOOBIG (the whole PATCH is discarded),
+ * is complete check the envelope and hold it for the next landing (or,
+ * with --land-every 0, land it at once). *offset is the acknowledged
+ * offset. ST_OK, ST_NOSPACE and ST_TOOBIG (the whole PATCH is discarded),
  * ST_MISMATCH (not a valid envelope: the upload is deleted), ST_IO. */
 st_t upload_patch_end(upload_patch *p, int64_t now, uint64_t *offset);
+
+/* Finish a landing that began (r->sub_id recorded) but did not end:
+ * record a stored copy, or land the whole partial file, or drop the upload
+ * when neither copy is whole (its client never had a 204). *landed is 1
+ * when it is now a submission. */
+st_t upload_resume_landing(upload_svc *u, const store_upload *r, int64_t now,
+                           int *landed);
+
+/* upload_resume_landing for every such upload not in flight: a landing
+ * that failed (EPERM, EIO) is retried without a restart. */
+st_t upload_retry_landings(upload_svc *u, int64_t now);
+
+/* Land every held upload in one batch, in random order, dated by the
+ * coarse date of `when`; then checkpoint the WAL and set the times of
+ * the data directory, the areas and the database files to that date. */
+st_t upload_land_batch(upload_svc *u, int64_t when);
+/* upload_land_batch at the first call in each new --land-every period
+ * (none with --land-every 0, when uploads land as they complete). */
+st_t upload_land_due(upload_svc *u, int64_t now);
 
 /* Remove expired uploads not in flight. */
 st_t upload_reap(upload_svc *u, int64_t now);

@@ -10,6 +10,9 @@ SERVER=$B/intake-server
 OFFICER=$B/intake-officer
 T=$(mktemp -d "${TMPDIR:-/tmp}/intake-test.XXXXXX")
 PIDS=()
+# Messages in English unless a test asks for another language.
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
 
 t_cleanup() {
 	local p
@@ -60,7 +63,8 @@ start_server() {
 	shift
 	PORT=$(free_port)
 	URL="http://127.0.0.1:$PORT"
-	"$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$dir" "$@" 2>>"$T/server.log" &
+	# Uploads land as they complete unless a test asks for batches.
+	"$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$dir" --land-every 0 "$@" 2>>"$T/server.log" &
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
 	for i in $(seq 1 100); do

@@ -45,6 +45,7 @@ check "json result has a receipt" python3 -c '
 import json, re, sys
 r = json.load(open(sys.argv[1]))
 assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4}", r["receipt"])
+assert re.fullmatch(r"[a-z]+( [a-z]+){11}", r["receipt_words"])
 assert re.fullmatch(r"[0-9a-f]{32}", r["upload_id"])
 assert r["bytes"] > 200 * 1024 * 1024' "$T/result.json"
 check "one envelope stored" test "$(cli_ids | wc -l)" -eq 1
@@ -86,6 +87,17 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["unreadable"] == 0 and len(r["replies"]) == 1
 assert r["replies"][0]["text"] == "We have your message. Stay safe.\n"' "$T/out"
+python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["receipt_words"].upper())' \
+	"$T/result.json" >"$T/receipt-words"
+chmod 600 "$T/receipt-words"
+expect_exit 0 "replies with the receipt's words (upper case) reads the same mailbox" \
+	$SUBMIT replies "${NOCONF[@]}" --server "$URL" --receipt-file "$T/receipt-words" --json
+check "replies json from the words" grep -q '"We have your message. Stay safe.\\n"' "$T/out"
+LANG=ru_RU.UTF-8 $SUBMIT "${NOCONF[@]}" --server "$URL" --json -m "$T/text" >"$T/ru.json" 2>"$T/err"
+check "in Russian the receipt's words are Russian" python3 -c '
+import json, re, sys
+w = json.load(open(sys.argv[1]))["receipt_words"].split()
+assert len(w) == 12 and all(re.fullmatch("[а-яё]+", x) for x in w)' "$T/ru.json"
 chmod 644 "$T/receipt-lower"
 expect_exit 77 "receipt file readable by others refused" $SUBMIT replies "${NOCONF[@]}" \
 	--server "$URL" --receipt-file "$T/receipt-lower"

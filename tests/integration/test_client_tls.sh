@@ -24,7 +24,7 @@ PORT=$(free_port)
 URL="https://127.0.0.1:$PORT"
 export CURL_CA_BUNDLE="$T/tls.crt" # for the test's own curl calls
 "$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$T/data" --officer-key "$T/auth.pub" \
-	--retention keep --tls-cert "$T/tls.crt" --tls-key "$T/tls.key" 2>>"$T/server.log" &
+	--retention keep --tls-cert "$T/tls.crt" --tls-key "$T/tls.key" --land-every 0 2>>"$T/server.log" &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 for i in $(seq 1 100); do

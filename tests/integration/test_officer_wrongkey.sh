@@ -40,7 +40,7 @@ check "untouched" sha256sum -c --quiet before
 check "none of them in quarantine" test -z "$(ls cases/quarantine | grep other)"
 check "the message names the key id they are for" test "$(grep -c "sealed to key id $id2" err)" -eq 3
 check "and the key held here, as keygen printed it" grep -q "$(cat fp1) (key id $id1)" err
-check "the summary counts them apart" grep -q "1 opened, 3 for another key (left in place), 1 quarantined" err
+check "the summary counts them apart" grep -q "1 opened, 1 quarantined, 3 for another key (left in place)" err
 check "the damaged one's reason" grep -q "does not authenticate" cases/quarantine/damaged.env.reason
 
 expect_exit 0 "officer 2 opens their three from the same stick" "$OFFICER" open --from stick --cases cases2 --key k2/officer.sec --passphrase-file p2

@@ -15,7 +15,9 @@ ALEN=$(stat -c %s "$T/a.env")
 # --- command line ---------------------------------------------------------
 expect_exit 0 "--help exits 0" "$SERVER" --help
 for o in listen data-dir config officer-key max-size quota max-uploads max-connections \
-	idle-timeout expire date-granularity retention tls-cert tls-key mailbox-rate \
+	idle-timeout header-timeout threads expire empty-expire host mailbox-rate-total pow-max pow-free \
+	land-every test-clock \
+	date-granularity retention tls-cert tls-key mailbox-rate \
 	mailbox-max reply-expire connection-memory help; do
 	grep -q -- "--$o" "$T/out" || not_ok "--help lists --$o"
 done
@@ -204,7 +206,7 @@ check "the log holds no ids" bash -c "! grep -Eq '[0-9a-f]{32}' '$T/server.log'"
 check "the log holds no client address" bash -c "! grep -q '127.0.0.1:[0-9]* *$' <(grep -v listening '$T/server.log')"
 
 # --- expiry ------------------------------------------------------------------------------------
-start_server "$T/data2" --expire 2 || { not_ok "server with --expire starts"; exit 1; }
+start_server "$T/data2" --expire 2 --empty-expire 2 || { not_ok "server with --expire starts"; exit 1; }
 loc=$(tus_create 5000)
 check "an upload to expire is created" [ "$(code -I "${TUSH[@]}" "$URL$loc")" = 200 ]
 sleep 5 # expiry is in whole seconds, the reaper runs every second
@@ -223,7 +225,7 @@ if command -v openssl >/dev/null; then
 	chmod 0600 "$T/tls.key"
 	PORT=$(free_port)
 	"$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$T/data3" --tls-cert "$T/tls.crt" \
-		--tls-key "$T/tls.key" 2>>"$T/server.log" &
+		--tls-key "$T/tls.key" --land-every 0 2>>"$T/server.log" &
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
 	for i in $(seq 1 50); do
@@ -242,7 +244,9 @@ fi
 
 # --- a disk that fills up mid-PATCH (needs a tmpfs mount: root) -----------------------------------
 mkdir -p "$T/full"
-if mount -t tmpfs -o size=4M tmpfs "$T/full" 2>/dev/null; then
+# 8 MiB: a landing copies the envelope once (a new inode), so it needs
+# its size free for a moment.
+if mount -t tmpfs -o size=8M tmpfs "$T/full" 2>/dev/null; then
 	trap 'kill -TERM "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; umount "$T/full" 2>/dev/null; t_cleanup' EXIT
 	"$MKENV" 2000000 "$T/mid.env" mid || not_ok "make envelope mid"
 	MLEN=$(stat -c %s "$T/mid.env")
@@ -250,7 +254,7 @@ if mount -t tmpfs -o size=4M tmpfs "$T/full" 2>/dev/null; then
 	check "disk full: a small envelope is stored first" [ "$(tus_upload "$T/b.env")" = 201 ]
 	B_ID=$(srv_list)
 	check "disk full: creation more than the free disk gives 507" \
-		[ "$(code -X POST "${TUSH[@]}" -H 'Upload-Length: 5000000' "$URL/v1/uploads/")" = 507 ]
+		[ "$(code -X POST "${TUSH[@]}" -H 'Upload-Length: 9000000' "$URL/v1/uploads/")" = 507 ]
 	loc=$(tus_create "$MLEN")
 	check "disk full: an upload that fits is created" [ -n "$loc" ]
 	avail=$(df -B1 --output=avail "$T/full" | tail -n 1)

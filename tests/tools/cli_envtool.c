@@ -7,7 +7,8 @@
  *   cli_envtool reply SECFILE REPLY_PK_HEX TEXTFILE OUTFILE  (raw reply)
  *   cli_envtool fp BUNDLE                (fingerprint on stdout)
  *   cli_envtool authkeygen PUBFILE SECFILE
- *   cli_envtool authsign SECFILE METHOD HOST PATH  (Authorization value) */
+ *   cli_envtool authsign SECFILE METHOD HOST TARGET [BODYFILE]
+ *                                     (Authorization value) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -281,12 +282,18 @@ static int cmd_authkeygen(char **argv)
 	return st == ST_OK ? 0 : die("authkeygen", st);
 }
 
-static int cmd_authsign(char **argv)
+static int cmd_authsign(char **argv, int with_body)
 {
-	uint8_t *text = NULL, *sk = sodium_malloc(AUTH_SK_LEN);
-	size_t len = 0;
+	uint8_t *text = NULL, *body = NULL, *sk = sodium_malloc(AUTH_SK_LEN);
+	uint8_t hash[AUTH_BODY_HASH_LEN];
+	size_t len = 0, blen = 0;
 	char hdr[AUTH_HEADER_MAX];
 	st_t st = sk ? ST_OK : ST_NOMEM;
+
+	if (st == ST_OK && with_body)
+		st = fsio_read_file(argv[4], 1 << 20, &body, &blen);
+	auth_body_hash(body, blen, hash);
+	free(body);
 
 	if (st == ST_OK)
 		st = fsio_read_file(argv[0], 1024, &text, &len);
@@ -295,8 +302,8 @@ static int cmd_authsign(char **argv)
 	if (st == ST_OK)
 		st = auth_sec_parse((const char *)text, len, sk);
 	if (st == ST_OK)
-		st = auth_sign(sk, argv[1], argv[2], argv[3], (int64_t)time(NULL),
-		               hdr);
+		st = auth_sign(sk, argv[1], argv[2], argv[3], hash,
+		               (int64_t)time(NULL), hdr);
 	if (st == ST_OK)
 		printf("%s\n", hdr);
 	free(text);
@@ -319,10 +326,10 @@ int main(int argc, char **argv)
 		return cmd_fp(argv + 2);
 	if (argc == 4 && strcmp(argv[1], "authkeygen") == 0)
 		return cmd_authkeygen(argv + 2);
-	if (argc == 6 && strcmp(argv[1], "authsign") == 0)
-		return cmd_authsign(argv + 2);
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "authsign") == 0)
+		return cmd_authsign(argv + 2, argc == 7);
 	fprintf(stderr, "usage: cli_envtool keygen PUB SEC | open SEC ENV DIR | "
 	        "reply SEC PKHEX TEXT OUT | fp BUNDLE | authkeygen PUB SEC | "
-	        "authsign SEC METHOD HOST PATH\n");
+	        "authsign SEC METHOD HOST TARGET [BODYFILE]\n");
 	return 64;
 }

@@ -26,9 +26,14 @@ cli_start_server() {
 
 # cli_api METHOD PATH [CURL ARGS...]: a signed officer request.
 cli_api() {
-	local m=$1 p=$2 h
+	local m=$1 p=$2 h a prev="" body=()
 	shift 2
-	h=$("$ENVTOOL" authsign "$T/auth.sec" "$m" "127.0.0.1:$PORT" "${p%%\?*}") || return 1
+	# The signature covers the query and the body (FORMAT.md §6).
+	for a in "$@"; do
+		[ "$prev" = --data-binary ] && [ "${a:0:1}" = @ ] && body=("${a:1}")
+		prev=$a
+	done
+	h=$("$ENVTOOL" authsign "$T/auth.sec" "$m" "127.0.0.1:$PORT" "$p" "${body[@]}") || return 1
 	curl -sf --max-time 120 -X "$m" -H "Authorization: $h" "$@" "$URL$p"
 }
 

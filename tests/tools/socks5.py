@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""socks5.py: test-only SOCKS5 server on 127.0.0.1 (no authentication,
-CONNECT only). Domain names are resolved only through --map NAME=IP
+"""socks5.py: test-only SOCKS5 server on 127.0.0.1 (CONNECT only; no
+authentication, or username/password when the client offers it, logged
+as "AUTH USER" the way Tor tells circuits apart). Domain names are resolved only through --map NAME=IP
 entries (anything else is refused with "host unreachable"), so a client
 that reaches a mapped name must have sent its name resolution through
 this proxy. It listens on --port (default: any free port). Each request is logged to --log as "CONNECT ATYP HOST PORT"
@@ -55,10 +56,18 @@ def handle(c, args):
     try:
         ver, nm = recvn(c, 2)
         methods = recvn(c, nm)
-        if ver != 5 or 0 not in methods:
+        if ver != 5 or (0 not in methods and 2 not in methods):
             c.sendall(b"\x05\xff")
             return
-        c.sendall(b"\x05\x00")
+        if 2 in methods:
+            c.sendall(b"\x05\x02")
+            _, ulen = recvn(c, 2)
+            user = recvn(c, ulen).decode("ascii", "replace")
+            recvn(c, recvn(c, 1)[0])
+            log(args.log, "AUTH %s" % user)
+            c.sendall(b"\x01\x00")
+        else:
+            c.sendall(b"\x05\x00")
         ver, cmd, _, atyp = recvn(c, 4)
         if atyp == 1:
             host = socket.inet_ntop(socket.AF_INET, recvn(c, 4))

@@ -19,9 +19,14 @@ srv_officer_keys() {
 # HTTP code, leaves the body in $OUT (default $T/body). SECFILE defaults
 # to the officer's.
 ocurl() {
-	local m=$1 p=$2 auth
+	local m=$1 p=$2 auth a prev="" body=()
 	shift 2
-	auth=$("$SIGN" sign "$m" "127.0.0.1:$PORT" "${p%%\?*}" "${SECFILE:-$T/officer.sec}") || return 1
+	# The signature covers the query and the body (FORMAT.md §6).
+	for a in "$@"; do
+		[ "$prev" = --data-binary ] && [ "${a:0:1}" = @ ] && body=("${a:1}")
+		prev=$a
+	done
+	auth=$("$SIGN" sign "$m" "127.0.0.1:$PORT" "$p" "${SECFILE:-$T/officer.sec}" "${SKEW:-0}" "${body[@]}") || return 1
 	curl -s -o "${OUT:-$T/body}" -w '%{http_code}' -X "$m" -H "Authorization: $auth" "$@" "$URL$p"
 }
 
@@ -47,10 +52,13 @@ tus_patch() {
 	code -X PATCH "${TUSH[@]}" "${OCT[@]}" -H "Upload-Offset: $2" --data-binary "@$3" "$URL$1"
 }
 
-# tus_upload FILE: whole file in one creation-with-upload; prints the code.
+# tus_upload FILE [CURL ARGS...]: whole file in one creation-with-upload;
+# prints the code.
 tus_upload() {
-	code -X POST "${TUSH[@]}" "${OCT[@]}" -H "Upload-Length: $(stat -c %s "$1")" \
-		--data-binary "@$1" "$URL/v1/uploads/"
+	local f=$1
+	shift
+	code -X POST "${TUSH[@]}" "${OCT[@]}" -H "Upload-Length: $(stat -c %s "$f")" \
+		--data-binary "@$f" "$@" "$URL/v1/uploads/"
 }
 
 # srv_list: ids of every listed submission, one a line.
@@ -62,4 +70,24 @@ srv_list() {
 # srv_fetch ID OUT: download a submission; 0 on 200.
 srv_fetch() {
 	[ "$(OUT=$2 ocurl GET "/v1/submissions/$1")" = 200 ]
+}
+
+# srv_restart DATADIR [ARGS...]: start intake-server again on the same
+# $PORT (signatures cover the Host); 0 once /v1/health answers.
+srv_restart() {
+	local dir=$1 i
+	shift
+	for i in $(seq 1 50); do
+		"$SERVER" --listen "127.0.0.1:$PORT" --data-dir "$dir" --land-every 0 "$@" 2>>"$T/server.log" &
+		SERVER_PID=$!
+		PIDS+=("$SERVER_PID")
+		for i in $(seq 1 50); do
+			curl -sf -o /dev/null "$URL/v1/health" && return 0
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		wait "$SERVER_PID" 2>/dev/null
+		sleep 0.2 # the port may still be held for a moment
+	done
+	return 1
 }

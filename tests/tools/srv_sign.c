@@ -2,7 +2,9 @@
  * tests: makes an auth key pair (secret stored unprotected, so never for
  * real keys) and prints an Authorization header value for one request.
  *   srv_sign keygen PUBFILE SECFILE
- *   srv_sign sign METHOD HOST PATH SECFILE [SKEW_SECONDS] */
+ *   srv_sign sign METHOD HOST TARGET SECFILE [SKEW_SECONDS [BODYFILE]]
+ * TARGET is the path and query as sent; the body hash is of BODYFILE, or
+ * of the empty body. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +49,10 @@ static int srv_sign_keygen(const char *pubpath, const char *secpath)
 
 static int srv_sign_sign(char **argv, int argc)
 {
-	uint8_t *file = NULL, *sk = sodium_malloc(AUTH_SK_LEN);
+	uint8_t *file = NULL, *body = NULL, *sk = sodium_malloc(AUTH_SK_LEN);
+	uint8_t hash[AUTH_BODY_HASH_LEN];
 	char out[AUTH_HEADER_MAX];
+	size_t blen;
 	int64_t now = (int64_t)time(NULL);
 	size_t len;
 	int rc = 0;
@@ -58,11 +62,19 @@ static int srv_sign_sign(char **argv, int argc)
 		return srv_sign_die("sign", ST_NOMEM);
 	if (argc > 6)
 		now += strtoll(argv[6], NULL, 10);
+	auth_body_hash(NULL, 0, hash);
+	if (argc > 7) {
+		st = fsio_read_file(argv[7], 1 << 20, &body, &blen);
+		if (st != ST_OK)
+			return srv_sign_die("body", st);
+		auth_body_hash(body, blen, hash);
+		free(body);
+	}
 	st = fsio_read_secret_file(argv[5], 4096, &file, &len);
 	if (st == ST_OK)
 		st = auth_sec_parse((const char *)file, len, sk);
 	if (st == ST_OK)
-		st = auth_sign(sk, argv[2], argv[3], argv[4], now, out);
+		st = auth_sign(sk, argv[2], argv[3], argv[4], hash, now, out);
 	if (st == ST_OK)
 		printf("%s\n", out);
 	else
@@ -79,9 +91,9 @@ int main(int argc, char **argv)
 		return 70;
 	if (argc == 4 && strcmp(argv[1], "keygen") == 0)
 		return srv_sign_keygen(argv[2], argv[3]);
-	if ((argc == 6 || argc == 7) && strcmp(argv[1], "sign") == 0)
+	if (argc >= 6 && argc <= 8 && strcmp(argv[1], "sign") == 0)
 		return srv_sign_sign(argv, argc);
 	fprintf(stderr, "usage: srv_sign keygen PUBFILE SECFILE\n"
-	                "       srv_sign sign METHOD HOST PATH SECFILE [SKEW_SECONDS]\n");
+	                "       srv_sign sign METHOD HOST TARGET SECFILE [SKEW_SECONDS [BODYFILE]]\n");
 	return 64;
 }

@@ -78,6 +78,25 @@ static void read_lines(void **state)
 	close(fd);
 }
 
+static void answers(void **state)
+{
+	static const char *const yes[] = { "y", "Y", "yes", "д", "Д", "да",
+	                                   "Да", "ДА", " да ", "lf" };
+	static const char *const no[] = { "n", "no", "нет", "Нет", "т", "Т",
+	                                  "ytn" };
+	static const char *const unclear[] = { "", "н", "Н", "maybe", "дa",
+	                                       "yess", "д а" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_int_equal(ui_answer(yes[i]), 1);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_int_equal(ui_answer(no[i]), 0);
+	for (i = 0; i < sizeof(unclear) / sizeof(unclear[0]); i++)
+		assert_int_equal(ui_answer(unclear[i]), -1);
+}
+
 static void confirm(void **state)
 {
 	int yes = -1, fd, saved, null;
@@ -89,7 +108,8 @@ static void confirm(void **state)
 	assert_true(saved >= 0 && null >= 0);
 	dup2(null, STDERR_FILENO);
 	close(null);
-	fd = pipe_with("y\nno\nyes\n\n");
+	/* Unclear answers (empty, "н", "maybe") are asked again. */
+	fd = pipe_with("y\nno\n\nн\nmaybe\n д \nт\n\n");
 	assert_int_equal(ui_confirm(fd, "send?", &yes), ST_OK);
 	assert_int_equal(yes, 1);
 	assert_int_equal(ui_confirm(fd, "send?", &yes), ST_OK);
@@ -112,6 +132,7 @@ int main(void)
 		cmocka_unit_test(progress_lines),
 		cmocka_unit_test(read_lines),
 		cmocka_unit_test(confirm),
+		cmocka_unit_test(answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

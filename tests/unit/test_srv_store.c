@@ -48,7 +48,11 @@ static void uploads_and_limits(void **state)
 	assert_int_equal(stat(dbpath, &sb), 0);
 	assert_int_equal(sb.st_mode & 077, 0);
 	assert_int_equal(store_upload_add(s, ID_A, 600, 100, 1000, 2), ST_OK);
-	/* 600 reserved of 1000: 500 more does not fit, 400 does. */
+	/* A declared length is not reserved: only received bytes count. */
+	assert_int_equal(store_upload_add(s, ID_B, 1000, 100, 1000, 3), ST_OK);
+	assert_int_equal(store_upload_del(s, ID_B), ST_OK);
+	assert_int_equal(store_upload_set_offset(s, ID_A, 600, 100), ST_OK);
+	/* 600 received of 1000: 500 more does not fit, 400 does. */
 	assert_int_equal(store_upload_add(s, ID_B, 500, 100, 1000, 2), ST_NOSPACE);
 	assert_int_equal(store_upload_add(s, ID_B, 400, 100, 1000, 2), ST_OK);
 	/* Two unfinished: the limit. */
@@ -57,7 +61,7 @@ static void uploads_and_limits(void **state)
 	assert_int_equal(store_upload_get(s, ID_A, &u), ST_OK);
 	assert_string_equal(u.id, ID_A);
 	assert_int_equal(u.length, 600);
-	assert_int_equal(u.offset, 0);
+	assert_int_equal(u.offset, 600);
 	assert_int_equal(u.expires, 100);
 	assert_int_equal(u.done, 0);
 	assert_string_equal(u.sub_id, "");
@@ -76,6 +80,7 @@ static void uploads_and_limits(void **state)
 static void landing(void **state)
 {
 	store *s = fresh();
+	uint64_t used;
 	store_upload u;
 	store_sub m, *v = NULL;
 	size_t n = 0;
@@ -102,7 +107,12 @@ static void landing(void **state)
 	assert_int_equal(store_sub_get(s, SUB_2, &m), ST_NOTFOUND);
 	/* A done upload no longer counts against the quota twice. */
 	assert_int_equal(store_upload_add(s, ID_B, 400, 100, 1000, 5), ST_OK);
+	assert_int_equal(store_upload_add(s, ID_C, 1, 100, 1000, 5), ST_OK);
+	assert_int_equal(store_upload_del(s, ID_C), ST_OK);
+	assert_int_equal(store_upload_set_offset(s, ID_B, 400, 100), ST_OK);
 	assert_int_equal(store_upload_add(s, ID_C, 1, 100, 1000, 5), ST_NOSPACE);
+	assert_int_equal(store_usage(s, &used), ST_OK);
+	assert_int_equal(used, 1000);
 	assert_int_equal(store_sub_list(s, 0, 10, &v, &n), ST_OK);
 	assert_int_equal(n, 1);
 	free(v);

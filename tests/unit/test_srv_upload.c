@@ -61,7 +61,9 @@ static void creation(void **state)
 	assert_int_equal(upload_create(&up, cf.max_size + 1, NOW, id, &exp), ST_TOOBIG);
 	assert_int_equal(upload_create(&up, 1000, NOW, id, &exp), ST_OK);
 	assert_true(blob_id_valid(id));
-	assert_int_equal(exp, NOW + (int64_t)cf.expire);
+	/* No byte yet: minutes, rounded to the tick. */
+	assert_int_equal(exp, upload_tick(NOW, cf.empty_expire));
+	assert_int_equal(exp % UPLOAD_TICK, 0);
 	assert_int_equal(area_size("partial", id, NULL), 0);
 	assert_int_equal(upload_delete(&up, id), ST_OK);
 	assert_int_equal(area_size("partial", id, NULL), -1);
@@ -207,6 +209,10 @@ static void expiry(void **state)
 	(void)state;
 	assert_int_equal(upload_create(&up, 1000, NOW, id, &exp), ST_OK);
 	patch_all(id, 0, envbuf, 10, ST_OK, 10);
+	/* Bytes arrived: --expire from now, rounded to the tick. */
+	assert_int_equal(upload_head(&up, id, NOW, &u), ST_OK);
+	assert_int_equal(u.expires, upload_tick(NOW, cf.expire));
+	exp = u.expires;
 	assert_int_equal(upload_head(&up, id, exp + 1, &u), ST_NOTFOUND);
 	assert_int_equal(upload_patch_begin(&up, id, 10, 1, exp + 1, &p), ST_NOTFOUND);
 	assert_int_equal(upload_reap(&up, exp + 1), ST_OK);

@@ -220,6 +220,38 @@ check('root fingerprint: base32 of BLAKE2b(32, root, personal=intake-root-fp1)[0
 	K.keyset_fingerprint(ks) === enc.enc_group(enc.enc_b32_encode(fp.slice(0, 20)), 4) &&
 	K.keyset_fingerprint(ks).split('-').length === 8);
 
+// Sealing again after a cut: same bytes; a file changed in between stops it.
+{
+	const S = await js('seal.js'), P = await js('payload.js');
+	const data = new Uint8Array(300000).map((_, i) => i * 7);
+	const file = { name: 'v.mp4', size: data.length,
+		slice: (a, b) => ({ arrayBuffer: async () => data.slice(a, b).buffer }) };
+	const rr = R.receipt_generate();
+	const sl = await S.seal_new([s.crypto_box_keypair().publicKey],
+		P.payload_src_new('текст', [file], { pk: rr.reply_pk, mailbox: rr.mailbox }));
+	const first = await S.seal_read(sl, 0, 1 << 20);
+	const again = await S.seal_read(sl, 1000, 50000);
+	check('sealing again from any offset gives the same bytes', eq(Array.from(again), Array.from(first.subarray(1000, 1000 + again.length))));
+	data[70000] ^= 1;
+	let stopped = false;
+	try {
+		await S.seal_read(sl, 0, 1 << 20);
+	} catch (e) {
+		stopped = e instanceof S.SealChanged;
+	}
+	check('a file changed before a chunk is sealed again stops the upload', stopped);
+	const shrunk = { ...file, slice: (a, b) => ({ arrayBuffer: async () => data.slice(a, Math.min(b, 1000)).buffer }) };
+	const sl2 = await S.seal_new([s.crypto_box_keypair().publicKey],
+		P.payload_src_new('', [shrunk], { pk: rr.reply_pk, mailbox: rr.mailbox }));
+	stopped = false;
+	try {
+		await S.seal_read(sl2, 0, 1 << 20);
+	} catch (e) {
+		stopped = e instanceof S.SealChanged;
+	}
+	check('a file that got shorter stops the upload', stopped);
+}
+
 // Proof of work.
 const ch = enc.enc_b64_encode(s.randombytes_buf(32));
 const proof = await pow_solve({ difficulty: 10, challenge: ch });

@@ -1,9 +1,8 @@
 // seal.js: an envelope's bytes at any offset, sealed batch by batch from
 // the plaintext stream, as common/seal.c serves them to the uploader. A
 // resumed upload asks for an earlier offset and gets the same bytes again,
-// sealed anew: each chunk's plaintext SHA-256 is remembered, so a file that
-// changed in between stops the upload instead of producing an envelope
-// whose chunks disagree.
+// sealed anew: each chunk's tag is remembered, so a file that changed in
+// between stops the upload instead of reusing a nonce on new plaintext.
 
 import { env_chunk_plain_len, env_seal_begin, env_seal_chunk, env_total_len,
 	ENV_CHUNK, ENV_TAG } from './env.js';
@@ -18,7 +17,7 @@ export async function seal_new(recipients, src) {
 	return {
 		header, k, src,
 		total: env_total_len(recipients.length, src.stream_len),
-		digests: new Uint8Array(32 * k.nchunks),
+		tags: new Uint8Array(16 * k.nchunks),
 		seen: new Uint8Array(k.nchunks),
 	};
 }
@@ -27,18 +26,22 @@ export function seal_total_len(s) {
 	return s.total;
 }
 
+// A chunk sealed again must carry the same plaintext (FORMAT.md 2.3): its
+// 16-byte tag is kept as the digest, as intake-submit does (under a fixed
+// key and nonce the tag is a keyed function of the plaintext; two
+// plaintexts with one tag would be a forgery). A differing chunk is never
+// returned, so it never leaves the page.
 async function seal_chunk(s, i, plain) {
-	const [ct, dg] = await Promise.all([
-		env_seal_chunk(s.k, i, plain),
-		crypto.subtle.digest('SHA-256', plain),
-	]);
-	const d = new Uint8Array(dg), at = 32 * i;
+	const ct = await env_seal_chunk(s.k, i, plain);
+	const tag = ct.subarray(ct.length - 16), at = 16 * i;
 	if (s.seen[i]) {
-		for (let j = 0; j < 32; j++)
-			if (s.digests[at + j] !== d[j])
-				throw new PayloadChanged('changed');
+		let diff = 0;
+		for (let j = 0; j < 16; j++)
+			diff |= s.tags[at + j] ^ tag[j];
+		if (diff !== 0)
+			throw new PayloadChanged('changed');
 	} else {
-		s.digests.set(d, at);
+		s.tags.set(tag, at);
 		s.seen[i] = 1;
 	}
 	return ct;
