@@ -250,13 +250,16 @@ export async function sealWithClient(o, srv, out, letterFile, files) {
 }
 
 // startServer: intake-server on a free loopback port with a fresh data
-// folder; resolves once /v1/health answers (15 s at most).
+// folder, landing each finished upload at once; resolves once /v1/health
+// answers (15 s at most).
 export async function startServer(dir, args = []) {
 	const port = await freePort();
 	const data = path.join(dir, 'data');
 	fs.mkdirSync(data, { recursive: true });
 	const log = path.join(dir, 'server.log');
-	const p = spawnTracked(BIN.server, ['--listen', `127.0.0.1:${port}`, '--data-dir', data, ...args],
+	// --land-every 0: a finished upload is there for the officer at once
+	const p = spawnTracked(BIN.server, ['--listen', `127.0.0.1:${port}`, '--data-dir', data,
+		'--land-every', '0', ...args],
 		{ logFile: log });
 	const url = `http://127.0.0.1:${port}`;
 	const until = Date.now() + 15000;
