@@ -276,7 +276,7 @@ export async function startServer(dir, args = []) {
 	throw new Error(`intake-server did not start:\n${readTail(log)}`);
 }
 
-// cutProxy: tests/tools/cutproxy.py in front of the server: the first
+// startCutProxy: tests/tools/cutproxy.py in front of the server: the first
 // CUTS connections that carry more than AFTER bytes from the browser are
 // reset. bytesUp() sums what the browser sent through it.
 export async function startCutProxy(dir, targetPort, { after, cuts }) {
@@ -302,7 +302,7 @@ export async function startCutProxy(dir, targetPort, { after, cuts }) {
 	};
 }
 
-// officerInbox: fetch every submission and open them with the officer key;
+// officerFetchOpen: fetch every submission and open them with the officer key;
 // returns the cases folder.
 export async function officerFetchOpen(o, url, work) {
 	const inbox = path.join(work, 'inbox');

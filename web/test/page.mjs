@@ -219,7 +219,7 @@ export async function readReplies(s, receipt, { timeout = 60000 } = {}) {
 	return out;
 }
 
-// finish: what the run left behind, checked in the open tab: stored
+// leftovers: what the run left behind, checked in the open tab: stored
 // traces, requests to anything but the server, CSP violations, English.
 export async function leftovers(s) {
 	const p = L.traceProblems(await L.traces(s.page));
