@@ -165,6 +165,21 @@ $(B)/intake-officer: $(call obj,officer/main.c) $(LIBOFFICER) $(LIBINTAKE)
 OFFICER_LIBS := -lstemmer -lzxcvbn
 $(B)/intake-officer $(B)/tests/test_off_%: LDLIBS_ALL += $(OFFICER_LIBS)
 
+# The page (web/): its files compiled into intake-server, its hash list
+# into intake-officer check-page and installed (web/embed.sh; web/README.md
+# says why compiled in).
+WEB_SRC := web/embed.sh web/index.html web/replies.html web/vendor/sodium.js \
+	$(wildcard web/css/*.css web/js/*.js data/words/*.txt po/web/*.po)
+$(B)/gen/web_files.c $(B)/gen/web_release.c $(B)/web/RELEASE.sha256: $(WEB_SRC)
+	@mkdir -p $(@D)
+	$(Q)sh web/embed.sh $(if $(filter %files.c,$@),files,$(if $(filter %.c,$@),release,hashes)) $@
+$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/config.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_ALL) -Iserver -Iofficer -c -o $@ $<
+$(LIBSERVER): $(B)/obj/gen/web_files.o
+$(LIBOFFICER): $(B)/obj/gen/web_release.o
+all test: $(B)/web/RELEASE.sha256
+
 ALL_LIBS := $(LIBSERVER) $(LIBOFFICER) $(LIBCLIENT) $(LIBINTAKE)
 $(LIBCLIENT) $(LIBSERVER) $(LIBOFFICER): | $(B)/obj/empty.o
 
@@ -253,7 +268,7 @@ bench: deps-bench $(PROGS) $(TOOLS)
 demo: $(PROGS)
 	$(Q)bash contrib/demo.sh $(B)
 
-install: $(PROGS) $(MO)
+install: $(PROGS) $(MO) $(B)/web/RELEASE.sha256
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/intake-submit $(B)/intake-officer $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(B)/intake-server $(DESTDIR)$(SBINDIR)/
@@ -265,6 +280,8 @@ install: $(PROGS) $(MO)
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 	  install -m 0644 $(B)/locale/$$l/LC_MESSAGES/intake-submit.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
 	done
+	install -d $(DESTDIR)$(PREFIX)/share/intake/web
+	install -m 0644 $(B)/web/RELEASE.sha256 $(DESTDIR)$(PREFIX)/share/intake/web/
 
 clean:
 	rm -rf build

@@ -9,6 +9,7 @@
 #include "jmem.h"
 #include "keycmd.h"
 #include "netcmd.h"
+#include "pagecmd.h"
 #include "proc.h"
 #include "rootcmd.h"
 #include "status.h"
@@ -52,6 +53,8 @@ static const officer_cmd officer_cmds[] = {
 	  "check a keyset and list its keys" },
 	{ "keyset-push", rootcmd_keyset_push, "online",
 	  "upload a keyset to the server" },
+	{ "check-page", pagecmd_check_page, "online",
+	  "compare a server's submission page with this release" },
 };
 
 static void officer_usage(FILE *f)

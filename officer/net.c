@@ -320,18 +320,19 @@ static st_t net_prepare(net *n, const char *method, const char *path,
 	             query ? "?" : "", query ? query : "") >= (int)sizeof full ||
 	    snprintf(url, sizeof url, "%s%s", n->base, full) >= (int)sizeof url)
 		return ST_USAGE;
-	/* The signature covers the query and the body too (FORMAT.md §6). */
-	auth_body_hash(body, bodylen, body_hash);
-	st = auth_sign(n->sk, method, n->host, full, body_hash,
-	               (int64_t)time(NULL), sig);
-	if (st != ST_OK)
-		return st;
 	/* Our own Host header makes the signed value the one sent. */
 	snprintf(line, sizeof line, "Host: %s", n->host);
 	st = net_header(hdrs, line);
-	snprintf(line, sizeof line, "Authorization: %s", sig);
-	if (st == ST_OK)
-		st = net_header(hdrs, line);
+	/* Without a key (check-page) the request is anonymous. The signature
+	 * covers the query and the body too (FORMAT.md §6). */
+	if (st == ST_OK && n->sk != NULL) {
+		auth_body_hash(body, bodylen, body_hash);
+		st = auth_sign(n->sk, method, n->host, full, body_hash,
+		               (int64_t)time(NULL), sig);
+		snprintf(line, sizeof line, "Authorization: %s", sig);
+		if (st == ST_OK)
+			st = net_header(hdrs, line);
+	}
 	if (st == ST_OK)
 		st = net_header(hdrs, "Expect:");
 	if (st != ST_OK)

@@ -15,8 +15,8 @@
 typedef struct net net;
 
 /* A client for base URL "http[s]://host[:port][/prefix]". sk is borrowed
- * (sodium_malloc'd by the caller, alive until net_free). ST_USAGE for a
- * URL we do not accept. */
+ * (sodium_malloc'd by the caller, alive until net_free), or NULL for
+ * unsigned requests. ST_USAGE for a URL we do not accept. */
 st_t net_new(const char *url, const uint8_t *sk, net **out);
 void net_free(net *n);
 

@@ -26,6 +26,7 @@
 #include "now.h"
 #include "pow.h"
 #include "reply.h"
+#include "web.h"
 #include "work.h"
 
 #define HTTP_HEADERS_MAX (16 * 1024) /* all request header bytes together */
@@ -981,6 +982,17 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 		return http_officer(h, c, method, r);
 	case RT_NONE:
 		break;
+	}
+	/* The submission page (web.c): fixed files, never the file system. */
+	const web_file *wf = web_find(url);
+
+	if (wf != NULL) {
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+			return http_error_code(c, r, MHD_HTTP_METHOD_NOT_ALLOWED);
+		return http_send(c, r, MHD_HTTP_OK,
+		                 MHD_create_response_from_buffer(wf->len, (void *)wf->data,
+		                                                 MHD_RESPMEM_PERSISTENT),
+		                 wf->type, web_headers);
 	}
 	return http_error(c, r, ST_NOTFOUND);
 }
