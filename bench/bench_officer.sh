@@ -28,7 +28,8 @@ printf 'a bench passphrase, not a real one\n' >pass
 	"$OFFICER" bundle k/officer.pub --out bundle.txt >/dev/null 2>&1 &&
 	"$OFFICER" auth-keygen --out auth >/dev/null 2>&1 || { echo "bench_officer: key setup failed"; exit 1; }
 mkdir data small
-start_server "$T/data" --officer-key auth/auth.pub || exit 1
+# No proof of work: the bench uploads 1,000 at once to time the fetch.
+start_server "$T/data" --officer-key auth/auth.pub --pow-max 0 || exit 1
 
 printf 'A short testimony, as most are.\n' >text
 "$MKENV" --bundle bundle.txt --out small --text text --count "$N" || exit 1
