@@ -4,11 +4,11 @@
 #     (target: under 10 s; one connection reused);
 #  2. open of those 1,000 (time, and peak RSS after the key unlock);
 #  3. open of one 1 GiB submission: time, peak RSS, and throughput as a
-#     ratio of raw single-core ChaCha20-Poly1305 decryption (libsodium,
-#     which the envelope code uses) measured in the same run (target
-#     >= 90%, peak RSS < 32 MiB); the custody-hash (SHA-256) rates of
-#     libsodium and libcrypto side by side, and libcrypto's
-#     ChaCha20-Poly1305 against libsodium's (bench/sha256rate.c).
+#     ratio of raw single-core ChaCha20-Poly1305 decryption measured in
+#     the same run (target >= 90%, peak RSS < 32 MiB): the ratio that
+#     counts is against libcrypto's, which the envelope code uses; the one
+#     against libsodium's is printed beside it. Also the custody-hash
+#     (SHA-256) rates of both libraries (bench/sha256rate.c).
 # usage: bench/bench_officer.sh [BUILD_DIR]   (needs ~4 GB free in TMPDIR)
 set -u
 B=$(cd "${1:-build}" && pwd)
@@ -28,7 +28,8 @@ printf 'a bench passphrase, not a real one\n' >pass
 	"$OFFICER" bundle k/officer.pub --out bundle.txt >/dev/null 2>&1 &&
 	"$OFFICER" auth-keygen --out auth >/dev/null 2>&1 || { echo "bench_officer: key setup failed"; exit 1; }
 mkdir data small
-start_server "$T/data" --officer-key auth/auth.pub || exit 1
+# No proof of work: the bench uploads 1,000 at once to time the fetch.
+start_server "$T/data" --officer-key auth/auth.pub --pow-max 0 || exit 1
 
 printf 'A short testimony, as most are.\n' >text
 "$MKENV" --bundle bundle.txt --out small --text text --count "$N" || exit 1
@@ -83,17 +84,18 @@ def avg(k):
     return (float(r1[k]) + float(r2[k])) / 2
 content = 1073741824
 rate = content / secs / 1e6
-chacha = avg(("chacha20poly1305", "libsodium"))
+chacha = avg(("chacha20poly1305", "libcrypto"))
+sodium = avg(("chacha20poly1305", "libsodium"))
 print("officer open of 1 GiB (%s): %.2f s after the unlock, %.1f MB/s of content, output %s"
       % (label, secs, rate, ok))
-print("  raw single-core ChaCha20-Poly1305 decryption (libsodium) %.1f MB/s: "
+print("  raw single-core ChaCha20-Poly1305 decryption (libcrypto, used) %.1f MB/s: "
       "ratio %.0f%% (target >= 90%%)" % (chacha, 100 * rate / chacha))
+print("  against libsodium's %.1f MB/s: ratio %.0f%%" % (sodium, 100 * rate / sodium))
 print("  peak RSS after the unlock %.1f MiB (target < 32 MiB)" % (prss / 1024))
 print("  custody hash SHA-256: libsodium %.1f MB/s, libcrypto %.1f MB/s (used)"
       % (avg(("sha256", "libsodium")), avg(("sha256", "libcrypto"))))
-print("  ChaCha20-Poly1305 decryption: libsodium %.1f MB/s (used), libcrypto %.1f MB/s, "
-      "identical output: %s" % (chacha, avg(("chacha20poly1305", "libcrypto")),
-                                 r1[("chacha20poly1305", "identical")]))
+print("  ChaCha20-Poly1305 output of the two libraries identical: %s"
+      % r1[("chacha20poly1305", "identical")])
 PY
 }
 

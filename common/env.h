@@ -3,8 +3,9 @@
  * ChaCha20-Poly1305) and is MACed as a whole; the payload is a STREAM of
  * 64 KiB AEAD chunks whose nonce is the chunk index and a last-chunk flag,
  * so chunks seal and open independently (and in parallel). The header's
- * suite byte names the chunk AEAD: ChaCha20-Poly1305 (libsodium) or
- * AES-256-GCM (libcrypto EVP, what a browser has without WebAssembly).
+ * suite byte names the chunk AEAD: ChaCha20-Poly1305 or AES-256-GCM
+ * (what a browser has without WebAssembly); chunks of both go through
+ * libcrypto's EVP, the header's own AEAD through libsodium.
  * Trust boundary: env_inspect and env_open_header parse hostile bytes. */
 #ifndef INTAKE_ENV_H
 #define INTAKE_ENV_H
@@ -85,7 +86,7 @@ size_t env_chunk_plain_len(const env_keys *k, uint64_t idx);
  * replaced by its ciphertext and tag, so the filled slots are the exact
  * envelope bytes. Work is split over `threads` (>=1) threads; the output
  * does not depend on it. ST_INTERNAL for a range past the envelope (or
- * a libcrypto failure), ST_NOMEM when a GCM context cannot be made. */
+ * a libcrypto failure), ST_NOMEM when an EVP context cannot be made. */
 st_t env_seal_chunks(const env_keys *k, uint64_t first, uint8_t *buf,
                      size_t count, unsigned threads);
 
@@ -95,6 +96,16 @@ st_t env_seal_chunks(const env_keys *k, uint64_t first, uint8_t *buf,
  * then the whole buffer is wiped. */
 st_t env_open_chunks(const env_keys *k, uint64_t first, uint8_t *buf,
                      size_t count, unsigned threads);
+
+/* One chunk AEAD of `suite` alone, in place, with any key, nonce and AD
+ * (adlen and plen at most ENV_CHUNK, else ST_BADDATA): the code path
+ * env_seal_chunks and env_open_chunks use, for tests that hold it against
+ * another implementation. Sealing replaces slot[0, plen) by ciphertext and
+ * writes the tag after it; opening checks the tag, then leaves plaintext,
+ * or wipes slot[0, plen + ENV_TAG) and gives ST_DECRYPT. */
+st_t env_chunk_aead(unsigned suite, int seal, const uint8_t key[32],
+                    const uint8_t nonce[12], const uint8_t *ad, size_t adlen,
+                    uint8_t *slot, size_t plen);
 
 /* Number of threads "auto" means here: online CPUs, at most 8. */
 unsigned env_auto_threads(void);

@@ -49,16 +49,17 @@ typedef struct {
 	uint64_t size;
 	uint64_t written;
 	uint64_t kicked;       /* bytes handed to writeback so far */
-	char sha256[CATALOG_HASH_HEX]; /* set by the hashing thread */
+	char sha256[CATALOG_HASH_HEX]; /* set by the writing thread */
 	classify_result cls;   /* what the stored bytes are */
 	int done;
 } case_part;
 
-/* A run of plaintext for the hashing thread, or the end of a part. */
+/* A run of plaintext of parser part `part` for the writing thread, or
+ * the end of that part. */
 typedef struct {
 	const uint8_t *p;
 	size_t n;
-	size_t idx;
+	int part;
 	int end;
 } case_seg;
 
@@ -67,9 +68,12 @@ typedef struct {
 	size_t n, cap;
 } case_segs;
 
-/* The hand-off between the two threads: the caller reads, decrypts,
- * parses and writes each batch and lists its runs of plaintext; the
- * hashing thread computes SHA-256 over them, the slow part. */
+/* The hand-off between the two threads: the caller reads, decrypts and
+ * parses each batch and lists its runs of plaintext; the writing thread
+ * creates, writes, classifies and hashes the parts from them, so the
+ * kernel's copies and SHA-256 overlap the decryption. All of it goes to
+ * the staging folder, which becomes a case only after every chunk
+ * authenticated. */
 typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -79,8 +83,8 @@ typedef struct {
 	int full[CASE_NBUF];
 	uint64_t nbatches;
 	int failed;              /* the reading side gave up */
-	int hash_failed;         /* the hashing side could not hash */
-	hash_state *sha;         /* the hashing thread's */
+	st_t sink_st;            /* the writing side's first failure */
+	hash_state *sha;         /* the writing thread's */
 	struct case_job *job;
 } case_pipe;
 
@@ -236,7 +240,8 @@ catalog *case_store_catalog(case_store *cs)
 	return cs->cat;
 }
 
-/* ---- the payload sink: runs on the reading thread ---- */
+/* ---- the payload sink: the manifest is taken on the reading thread;
+ * the parts are made on the writing thread (case_write_run) ---- */
 
 static st_t case_on_manifest(void *ctx, const manifest *m)
 {
@@ -374,8 +379,8 @@ static st_t case_enter_part(case_job *j, int part, size_t *idx)
 	return ST_OK;
 }
 
-/* Queue a run (or a part end) for the hashing thread. */
-static st_t case_add_seg(case_job *j, const uint8_t *p, size_t n, size_t idx,
+/* Queue a run (or a part end) for the writing thread. */
+static st_t case_add_seg(case_job *j, const uint8_t *p, size_t n, int part,
                          int end)
 {
 	case_segs *sg = &j->pipe->segs[j->slot];
@@ -398,7 +403,7 @@ static st_t case_add_seg(case_job *j, const uint8_t *p, size_t n, size_t idx,
 	}
 	sg->v[sg->n].p = p;
 	sg->v[sg->n].n = n;
-	sg->v[sg->n].idx = idx;
+	sg->v[sg->n].part = part;
 	sg->v[sg->n].end = end;
 	sg->n++;
 	return ST_OK;
@@ -418,7 +423,18 @@ static void case_kick(case_job *j, case_part *cp, int all)
 
 static st_t case_on_data(void *ctx, int part, const uint8_t *p, size_t n)
 {
-	case_job *j = ctx;
+	return case_add_seg(ctx, p, n, part, 0);
+}
+
+static st_t case_on_part_end(void *ctx, int part)
+{
+	return case_add_seg(ctx, NULL, 0, part, 1);
+}
+
+/* ---- the writing thread's side of the sink ---- */
+
+static st_t case_write_run(case_job *j, int part, const uint8_t *p, size_t n)
+{
 	case_part *cp;
 	size_t idx, keep;
 	st_t st;
@@ -431,7 +447,7 @@ static st_t case_on_data(void *ctx, int part, const uint8_t *p, size_t n)
 		return ST_BADDATA;
 	st = fsio_write_all(j->curfd, p, n);
 	if (st == ST_OK)
-		st = case_add_seg(j, p, n, idx, 0);
+		st = hash_sha256_update(j->pipe->sha, p, n);
 	if (st != ST_OK)
 		return st;
 	cp->written += n;
@@ -444,10 +460,11 @@ static st_t case_on_data(void *ctx, int part, const uint8_t *p, size_t n)
 	return ST_OK;
 }
 
-/* A part is complete; it is fsync'd at commit (case_sync_parts). */
-static st_t case_on_part_end(void *ctx, int part)
+/* A part is complete: its digest, and its file closed and classified;
+ * it is fsync'd at commit (case_sync_parts). */
+static st_t case_end_part(case_job *j, int part)
 {
-	case_job *j = ctx;
+	uint8_t h[HASH_SHA256_LEN];
 	case_part *cp;
 	size_t idx;
 	st_t st;
@@ -466,18 +483,23 @@ static st_t case_on_part_end(void *ctx, int part)
 	cp->done = 1;
 	if (st == ST_OK && idx > 0)
 		st = case_classify_part(j, cp);
-	return st == ST_OK ? case_add_seg(j, NULL, 0, idx, 1) : st;
+	if (st == ST_OK)
+		st = hash_sha256_final(j->pipe->sha, h);
+	if (st == ST_OK)
+		enc_hex_encode(cp->sha256, h, sizeof h);
+	sodium_memzero(h, sizeof h);
+	return st;
 }
 
 /* ---- the two-thread pipeline ---- */
 
-/* Hashing thread: SHA-256 of each part (common/hash: libcrypto with the
- * CPU's SHA extensions), run by run, batch by batch. */
-static void *case_hash_thread(void *arg)
+/* Writing thread: each part's file and its SHA-256 (common/hash:
+ * libcrypto with the CPU's SHA extensions), run by run, batch by batch.
+ * After a failure it only hands the buffers back. */
+static void *case_write_thread(void *arg)
 {
 	case_pipe *pp = arg;
 	case_job *j = pp->job;
-	uint8_t h[HASH_SHA256_LEN];
 	case_segs *sg;
 	uint64_t b;
 	size_t slot, i;
@@ -494,29 +516,22 @@ static void *case_hash_thread(void *arg)
 		if (stop)
 			break;
 		sg = &pp->segs[slot];
-		for (i = 0; st == ST_OK && i < sg->n; i++) {
-			if (!sg->v[i].end) {
-				st = hash_sha256_update(pp->sha, sg->v[i].p, sg->v[i].n);
-				continue;
-			}
-			st = hash_sha256_final(pp->sha, h);
-			if (st == ST_OK)
-				enc_hex_encode(j->parts[sg->v[i].idx].sha256, h,
-				               sizeof h);
-		}
+		for (i = 0; st == ST_OK && i < sg->n; i++)
+			st = sg->v[i].end ? case_end_part(j, sg->v[i].part)
+			                  : case_write_run(j, sg->v[i].part,
+			                                   sg->v[i].p, sg->v[i].n);
 		pthread_mutex_lock(&pp->mu);
 		pp->full[slot] = 0;
-		if (st != ST_OK)
-			pp->hash_failed = 1; /* no part may go without its digest */
+		if (st != ST_OK && pp->sink_st == ST_OK)
+			pp->sink_st = st;
 		pthread_cond_broadcast(&pp->cv);
 		pthread_mutex_unlock(&pp->mu);
 	}
-	sodium_memzero(h, sizeof h);
 	return NULL;
 }
 
 /* Reading side (the caller): read, decrypt and parse batch after batch
- * while the hashing thread works on earlier ones. */
+ * while the writing thread works on earlier ones; stop when it failed. */
 static st_t case_read_batches(case_job *j, case_pipe *pp, int fd,
                               const env_keys *keys,
                               crypto_generichash_state *eh)
@@ -532,9 +547,12 @@ static st_t case_read_batches(case_job *j, case_pipe *pp, int fd,
 		count = nchunks - first < SEAL_BATCH ? (size_t)(nchunks - first) :
 		        SEAL_BATCH;
 		pthread_mutex_lock(&pp->mu);
-		while (pp->full[slot])
+		while (pp->full[slot] && pp->sink_st == ST_OK)
 			pthread_cond_wait(&pp->cv, &pp->mu);
+		st = pp->sink_st;
 		pthread_mutex_unlock(&pp->mu);
+		if (st != ST_OK)
+			break;
 		for (n = 0, i = 0; i < count; i++)
 			n += env_chunk_plain_len(keys, first + i) + ENV_TAG;
 		if (n > pp->used[slot])
@@ -609,14 +627,17 @@ static st_t case_stream(case_job *j, int fd, const env_keys *keys,
 		st = hash_sha256_new(&pp.sha);
 	if (st != ST_OK)
 		goto cleanup;
-	if (pthread_create(&th, NULL, case_hash_thread, &pp) != 0) {
+	if (pthread_create(&th, NULL, case_write_thread, &pp) != 0) {
 		st = ST_NOMEM;
 		goto cleanup;
 	}
 	st = case_read_batches(j, &pp, fd, keys, eh);
 	pthread_join(th, NULL);
-	if (st == ST_OK && pp.hash_failed)
-		st = ST_INTERNAL;
+	if (st == ST_OK || st == pp.sink_st) {
+		st = pp.sink_st;
+		if (st != ST_OK && j->why == NULL)
+			j->why = "payload is malformed";
+	}
 	if (st != ST_OK)
 		goto cleanup;
 	st = payload_parser_finish(j->parser);

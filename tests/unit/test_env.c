@@ -563,6 +563,158 @@ static void failed_batch_wiped(void **state)
 	free(buf);
 }
 
+/* Open a copy of slot (plen + 16 bytes) with the EVP path after flipping
+ * bit `bit` of byte `at` of one input (0 the slot, 1 the AD, 2 the nonce,
+ * 3 the key): refused, and the slot copy is wiped. */
+static void flipped_chacha_refused(const uint8_t *slot, size_t plen,
+                                   const uint8_t *ad, size_t adlen,
+                                   const uint8_t nonce[12], const uint8_t key[32],
+                                   int which, size_t at, unsigned bit)
+{
+	uint8_t *s = malloc(plen + 16), *a = malloc(adlen + 1), n[12], k[32];
+	uint8_t *tgt[4] = { s, a, n, k };
+
+	assert_non_null(s);
+	assert_non_null(a);
+	memcpy(s, slot, plen + 16);
+	memcpy(a, ad, adlen);
+	memcpy(n, nonce, 12);
+	memcpy(k, key, 32);
+	tgt[which][at] ^= (uint8_t)(1u << bit);
+	assert_int_equal(env_chunk_aead(ENV_SUITE_CHACHA, 0, k, n, a, adlen, s, plen),
+	                 ST_DECRYPT);
+	for (size_t i = 0; i < plen + 16; i++)
+		assert_int_equal(s[i], 0);
+	/* libsodium, the reference, refuses it as well */
+	memcpy(s, slot, plen + 16);
+	if (which == 0)
+		s[at] ^= (uint8_t)(1u << bit);
+	assert_int_not_equal(crypto_aead_chacha20poly1305_ietf_decrypt(
+	                         s, NULL, NULL, s, plen + 16, a, adlen, n, k), 0);
+	free(s);
+	free(a);
+}
+
+/* Suite 1 chunks go through libcrypto's ChaCha20-Poly1305 (faster than
+ * libsodium's here); libsodium is the reference. For random keys, nonces,
+ * ADs and lengths the two seal byte for byte alike, each opens what the
+ * other sealed, and a flipped bit anywhere (text, tag, AD, nonce, key) is
+ * refused with nothing released. */
+static void suite1_evp_matches_libsodium(void **state)
+{
+	static const size_t lens[] = { 0, 1, 2, 15, 16, 17, 63, 64, 65, 255, 257,
+	                               4097, 65535, 65536, 0, 0, 0, 0, 0, 0 };
+	size_t nl = sizeof lens / sizeof lens[0];
+
+	(void)state;
+	for (size_t li = 0; li < nl; li++) {
+		/* the zeros at the end become random odd lengths */
+		size_t plen = li < 14 ? lens[li] : (randombytes_uniform(65536) | 1);
+		size_t adlen = li % 4 == 0 ? 0 : li % 4 == 1 ? 32 : randombytes_uniform(300) + 1;
+		uint8_t key[32], nonce[12], *ad = malloc(adlen + 1);
+		uint8_t *m = malloc(plen + 1), *ref = malloc(plen + 16);
+		uint8_t *slot = malloc(plen + 16);
+		unsigned long long rlen;
+
+		assert_non_null(ad);
+		assert_non_null(m);
+		assert_non_null(ref);
+		assert_non_null(slot);
+		randombytes_buf(key, sizeof key);
+		randombytes_buf(nonce, sizeof nonce);
+		randombytes_buf(ad, adlen);
+		randombytes_buf(m, plen);
+		assert_int_equal(crypto_aead_chacha20poly1305_ietf_encrypt(
+		                     ref, &rlen, m, plen, ad, adlen, NULL, nonce, key), 0);
+		assert_true(rlen == plen + 16);
+		/* sealed by EVP: identical bytes */
+		memcpy(slot, m, plen);
+		assert_int_equal(env_chunk_aead(ENV_SUITE_CHACHA, 1, key, nonce, ad, adlen,
+		                                slot, plen), ST_OK);
+		assert_memory_equal(slot, ref, plen + 16);
+		/* EVP-sealed, opened by libsodium */
+		assert_int_equal(crypto_aead_chacha20poly1305_ietf_decrypt(
+		                     slot, NULL, NULL, slot, plen + 16, ad, adlen, nonce, key), 0);
+		if (plen > 0)
+			assert_memory_equal(slot, m, plen);
+		/* libsodium-sealed, opened by EVP */
+		memcpy(slot, ref, plen + 16);
+		assert_int_equal(env_chunk_aead(ENV_SUITE_CHACHA, 0, key, nonce, ad, adlen,
+		                                slot, plen), ST_OK);
+		if (plen > 0)
+			assert_memory_equal(slot, m, plen);
+		/* every bit of short chunks, the tag's every bit and a sample
+		 * of long ones, then AD, nonce and key */
+		for (size_t at = 0; at < plen + 16; at++) {
+			if (plen > 64 && at < plen && at != 0 && at != plen - 1 &&
+			    randombytes_uniform(plen / 16) != 0)
+				continue;
+			for (unsigned bit = 0; bit < 8; bit += plen > 64 && at < plen ? 7 : 1)
+				flipped_chacha_refused(ref, plen, ad, adlen, nonce, key, 0, at, bit);
+		}
+		if (adlen > 0)
+			flipped_chacha_refused(ref, plen, ad, adlen, nonce, key, 1,
+			                       randombytes_uniform((uint32_t)adlen), 3);
+		flipped_chacha_refused(ref, plen, ad, adlen, nonce, key, 2,
+		                       randombytes_uniform(12), 5);
+		flipped_chacha_refused(ref, plen, ad, adlen, nonce, key, 3,
+		                       randombytes_uniform(32), 0);
+		free(ad);
+		free(m);
+		free(ref);
+		free(slot);
+	}
+	/* sizes the chunk format cannot have are refused, not truncated */
+	{
+		uint8_t key[32] = { 0 }, nonce[12] = { 0 }, *slot = calloc(1, ENV_SLOT + 1);
+
+		assert_non_null(slot);
+		assert_int_equal(env_chunk_aead(ENV_SUITE_CHACHA, 1, key, nonce, NULL, 0,
+		                                slot, ENV_CHUNK + 1), ST_BADDATA);
+		assert_int_equal(env_chunk_aead(9, 1, key, nonce, NULL, 0, slot, 1),
+		                 ST_BADDATA);
+		free(slot);
+	}
+}
+
+/* A whole suite 1 envelope, sealed by the EVP path over threads, is what
+ * libsodium makes of the same plaintext chunk by chunk, with the payload
+ * key and header MAC derived independently (FORMAT.md). */
+static void suite1_envelope_is_libsodium_stream(void **state)
+{
+	uint8_t file_key[32], mac[32], pk[32];
+	size_t h = env_header_len(1), off = h;
+	env_info info;
+	uint64_t n;
+
+	(void)state;
+	assert_int_equal(env_inspect(e1, e1len, &info), ST_OK);
+	assert_int_equal(info.suite, ENV_SUITE_CHACHA);
+	assert_true(indep_file_key(k1, e1, 0, file_key));
+	indep_derive(file_key, e1, h, 1, mac, pk);
+	n = env_nchunks(info.stream_len);
+	for (uint64_t i = 0; i < n; i++) {
+		size_t pl = i + 1 < n ? ENV_CHUNK
+		                      : (size_t)(info.stream_len - (n - 1) * ENV_CHUNK);
+		uint8_t iv[12] = { 0 }, *p = malloc(pl + 16), *ct = malloc(pl + 16);
+
+		assert_non_null(p);
+		assert_non_null(ct);
+		for (int b = 0; b < 8; b++)
+			iv[3 + b] = (uint8_t)(i >> (56 - 8 * b));
+		iv[11] = (uint8_t)(i + 1 == n);
+		assert_int_equal(crypto_aead_chacha20poly1305_ietf_decrypt(
+		                     p, NULL, NULL, e1 + off, pl + 16, mac, 32, iv, pk), 0);
+		assert_int_equal(crypto_aead_chacha20poly1305_ietf_encrypt(
+		                     ct, NULL, p, pl, mac, 32, NULL, iv, pk), 0);
+		assert_memory_equal(ct, e1 + off, pl + 16);
+		free(p);
+		free(ct);
+		off += pl + 16;
+	}
+	assert_true(off == e1len);
+}
+
 /* FORMAT.md: several stanzas may carry the reader's key id; they are
  * tried in order and the first that unwraps gives the file key. Made
  * here by renaming k2's stanza to k1's id and re-MACing with the file key
@@ -624,6 +776,8 @@ int main(void)
 		cmocka_unit_test(suite2_matches_independent_gcm),
 		cmocka_unit_test(failed_batch_wiped),
 		cmocka_unit_test(duplicate_key_ids_tried_in_order),
+		cmocka_unit_test(suite1_evp_matches_libsodium),
+		cmocka_unit_test(suite1_envelope_is_libsodium_stream),
 	};
 
 	if (sodium_init() < 0)
