@@ -39,7 +39,7 @@
 #define NETCMD_MAX_PAGES 100000 /* a server that never ends its list */
 #define NETCMD_MAX_CONN 16
 #define NETCMD_CONN 4        /* connections by default */
-#define NETCMD_TOR "socks5h://127.0.0.1:9050" /* as intake-submit --tor */
+#define NETCMD_TOR "socks5h://127.0.0.1:9050" /* tor service (not Tor Browser) */
 
 static const char fetch_usage[] =
 	"usage: intake-officer fetch --server URL --to DIR --auth-key FILE\n"
