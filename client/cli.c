@@ -59,7 +59,7 @@ void cli_notice(void *ctx, const char *msg)
 	if (o->quiet)
 		return;
 	if (ui_is_tty(STDERR_FILENO))
-		fprintf(stderr, "\r%-78s\r", ""); /* over the progress bar */
+		fprintf(stderr, "\r%*s\r", UI_WIDTH, ""); /* over the progress bar */
 	fprintf(stderr, "%s\n", msg);
 }
 

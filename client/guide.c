@@ -105,12 +105,17 @@ static void guide_file_refused(const char *path, st_t st)
 st_t guide_attachments(int fd, compose *c)
 {
 	char line[GUIDE_PATH_MAX], path[GUIDE_PATH_MAX], size[32];
+	size_t i;
 	st_t st;
 
 	fputs(_("Do you want to attach files (photos, documents)?\n"
 	        "Type the path of a file, or drag the file into this window, "
 	        "and press Enter.\n"
 	        "When there are no more files, just press Enter.\n"), stderr);
+	for (i = 0; i < c->m.nfiles; i++) {
+		ui_format_size(size, sizeof(size), c->m.files[i].size);
+		fprintf(stderr, _("  added: %s (%s)\n"), c->m.files[i].name, size);
+	}
 	for (;;) {
 		fprintf(stderr, _("File %zu: "), c->m.nfiles + 1);
 		fflush(stderr);
@@ -162,6 +167,9 @@ st_t guide_confirm(int fd, const compose *c, int *yes)
 	char size[32];
 	size_t i;
 
+	/* Ctrl-D right after the text leaves the cursor on its last line. */
+	if (c->text_len > 0 && c->text[c->text_len - 1] != '\n')
+		fputc('\n', stderr);
 	fputs("----\n", stderr);
 	ui_format_size(size, sizeof(size), c->text_len);
 	if (c->m.nfiles == 0)
@@ -244,7 +252,7 @@ static int guide_check(const char *line, const receipt *r, const char *shown)
 		                         "Words %s are not the same as in the "
 		                         "receipt above.\n", n), pos);
 	else if (st == ST_BADDATA)
-		fprintf(stderr, "%s.\n", cli_receipt_typo(&typo, msg, sizeof(msg)));
+		fprintf(stderr, "%s\n", cli_receipt_typo(&typo, msg, sizeof(msg)));
 	else
 		fputs(_("That is not the same receipt. Look at it again above, "
 		        "carefully.\n"), stderr);
@@ -264,8 +272,8 @@ void guide_typeback(int fd, const receipt *r)
 	                         RECEIPT_WORDS_MAX) != ST_OK)
 		goto cleanup;
 	for (i = 0; i < GUIDE_TYPEBACK_TRIES; i++) {
-		fputs(_("\nType the receipt back to check you have it right: "),
-		      stderr);
+		fputs(_("\nType the receipt back to check you have it right (the "
+		        "first 4 letters of each word are enough): "), stderr);
 		fflush(stderr);
 		if (ui_read_line(fd, line, GUIDE_LINE_MAX, 1) == ST_NOINPUT)
 			break;

@@ -18,13 +18,33 @@
 
 static const char *i18n_chosen = "en";
 
+/* LANGUAGE is a list ("uk:ru:en"): the first of ours in it counts, so a
+ * Ukrainian speaker who listed Russian second gets Russian. */
+static const char *i18n_from_list(const char *list)
+{
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, "ru", 2) == 0)
+			return "ru";
+		if (strncmp(p, "en", 2) == 0)
+			return "en";
+		p = strchr(p, ':');
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
 static const char *i18n_from_env(void)
 {
-	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES",
-	                                    "LANG" };
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
 	const char *v;
 	size_t i;
 
+	v = getenv("LANGUAGE");
+	if (v != NULL && (v = i18n_from_list(v)) != NULL)
+		return v;
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
 		v = getenv(vars[i]);
 		if (v != NULL && v[0] != '\0')

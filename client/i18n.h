@@ -15,7 +15,8 @@
 #define N_(s) (s)  /* marks a string for xgettext; translated where shown */
 
 /* The language from "--lang X" / "--lang=X" in argv (before any "--"),
- * else LANGUAGE, LC_ALL, LC_MESSAGES, LANG: "ru" when it starts with "ru",
+ * else the first "ru" or "en" in the LANGUAGE list, else the first of
+ * LC_ALL, LC_MESSAGES, LANG that is set: "ru" when it starts with "ru",
  * else "en". A --lang value other than ru or en leaves English in place
  * and returns ST_USAGE, so the caller can say so. Call once, before any
  * message. */

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #define NET_PIECE ((uint64_t)1 << 30)    /* bytes per PATCH */
 #define NET_UPLOAD_BUF (128L * 1024)     /* libcurl's upload buffer */
 #define NET_CREATE_TRIES 3               /* before "cannot reach" */
+#define NET_POW_TRIES 3                  /* proofs of work per creation */
+#define NET_POW_MAX 24                   /* the most work we agree to do */
 #define NET_GET_TRIES 4
 #define NET_BACKOFF_MS 250L
 #define NET_BACKOFF_CAP_MS 30000L
@@ -467,8 +470,13 @@ static st_t net_perform(net_conn *c, struct curl_slist *hdrs,
 	case NET_RETRY:
 		break;
 	}
-	if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
-	    cc == CURLE_COULDNT_RESOLVE_PROXY)
+	/* Through the local Tor, found running: the way on is what failed. */
+	if (c->cfg->isolate && (cc == CURLE_PROXY || cc == CURLE_COULDNT_CONNECT))
+		*why = N_("Tor could not reach the server. If Tor Browser has just "
+		          "started, wait until it says it is connected; check the "
+		          "server address");
+	else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+	         cc == CURLE_COULDNT_RESOLVE_PROXY)
 		*why = N_("could not connect to the server (is it running, and is "
 		       "the address right? with --tor, is Tor running?)");
 	else
@@ -532,9 +540,63 @@ static st_t net_headers(struct curl_slist **out, const char *extra1,
 	return ST_OK;
 }
 
-/* POST the new upload; ST_OK with its id. */
-static st_t net_create(net_conn *c, uint64_t total, char id[NET_ID_LEN + 1],
-                       const char **why)
+/* Proof of work for a 428 (docs/PROTOCOL.md): from the server's
+ * {"difficulty":D,"challenge":"<base64 of 32 bytes>"}, find an 8-byte
+ * nonce with SHA-256(challenge || nonce) starting with D zero bits and
+ * write the header line "Intake-PoW: <challenge>:<16 hex>". The body is
+ * hostile: D is bounded, the challenge must be exactly 32 bytes. */
+static st_t net_pow_solve(const char *body, char *line, size_t cap)
+{
+	crypto_hash_sha256_state base, st;
+	uint8_t chal[32], nonce[8], h[crypto_hash_sha256_BYTES];
+	char hex[2 * sizeof nonce + 1];
+	const char *b64;
+	json_t *j;
+	json_int_t d;
+	size_t clen = 0;
+	uint64_t n;
+	unsigned i, bits;
+	uint8_t m;
+	st_t ret = ST_BADDATA;
+
+	j = body != NULL ? json_loads(body, 0, NULL) : NULL;
+	b64 = json_string_value(json_object_get(j, "challenge"));
+	d = json_integer_value(json_object_get(j, "difficulty"));
+	if (b64 == NULL || !json_is_integer(json_object_get(j, "difficulty")) ||
+	    d < 0 || d > NET_POW_MAX || strlen(b64) > 64 ||
+	    sodium_base642bin(chal, sizeof chal, b64, strlen(b64), NULL, &clen, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    clen != sizeof chal)
+		goto cleanup;
+	crypto_hash_sha256_init(&base);
+	crypto_hash_sha256_update(&base, chal, sizeof chal);
+	for (n = 0;; n++) {
+		for (i = 0; i < sizeof nonce; i++)
+			nonce[i] = (uint8_t)(n >> (8 * i));
+		st = base;
+		crypto_hash_sha256_update(&st, nonce, sizeof nonce);
+		crypto_hash_sha256_final(&st, h);
+		for (bits = 0, i = 0; i < sizeof h && h[i] == 0; i++)
+			bits += 8;
+		if (i < sizeof h)
+			for (m = 0x80; (h[i] & m) == 0; m >>= 1)
+				bits++;
+		if (bits >= (unsigned)d)
+			break;
+	}
+	sodium_bin2hex(hex, sizeof hex, nonce, sizeof nonce);
+	ret = snprintf(line, cap, "Intake-PoW: %s:%s", b64, hex) < (int)cap ? ST_OK
+	      : ST_BADDATA;
+cleanup:
+	json_decref(j);
+	return ret;
+}
+
+/* POST the new upload, with the Intake-PoW header line pow when not
+ * NULL; ST_OK with its id, ST_POW when the server asks for work (its
+ * challenge is then in c->body). */
+static st_t net_create(net_conn *c, uint64_t total, const char *pow,
+                       char id[NET_ID_LEN + 1], const char **why)
 {
 	char url[NET_URL_MAX], len[64];
 	struct curl_slist *hdrs = NULL;
@@ -543,9 +605,11 @@ static st_t net_create(net_conn *c, uint64_t total, char id[NET_ID_LEN + 1],
 	snprintf(url, sizeof(url), "%s/v1/uploads/", c->base);
 	snprintf(len, sizeof(len), "Upload-Length: %llu",
 	         (unsigned long long)total);
-	st = net_headers(&hdrs, len, NULL);
+	st = net_headers(&hdrs, len, pow);
 	if (st != ST_OK)
 		return st;
+	c->blen = 0;
+	c->keep_body = 1;
 	if (net_setup(c, url) != CURLE_OK ||
 	    curl_easy_setopt(c->h, CURLOPT_POST, 1L) != CURLE_OK ||
 	    curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, "") != CURLE_OK ||
@@ -554,9 +618,12 @@ static st_t net_create(net_conn *c, uint64_t total, char id[NET_ID_LEN + 1],
 		goto cleanup;
 	}
 	st = net_perform(c, hdrs, why);
+	c->keep_body = 0;
 	if (st != ST_OK)
 		goto cleanup;
-	if (c->code == 201) {
+	if (c->code == 428) {
+		st = ST_POW;
+	} else if (c->code == 201) {
 		if (!c->resp.have_location ||
 		    net_parse_location(c->resp.location, id) != ST_OK) {
 			*why = N_("the server's answer was malformed");
@@ -666,7 +733,8 @@ st_t net_upload(const net_cfg *cfg, uint64_t total, net_read_fn rd,
 	net_conn c;
 	char url[NET_URL_MAX], msg[512];
 	uint64_t off = 0, best = 0, newoff = 0, n;
-	unsigned fails = 0, tries;
+	char pow[160];
+	unsigned fails = 0, tries, pows;
 	st_t st;
 
 	*why = NULL;
@@ -681,7 +749,17 @@ st_t net_upload(const net_cfg *cfg, uint64_t total, net_read_fn rd,
 	/* Nothing exists on the server yet: a few quick tries, then say
 	 * plainly that it cannot be reached. */
 	for (tries = 1;; tries++) {
-		st = net_create(&c, total, id, why);
+		st = net_create(&c, total, NULL, id, why);
+		/* A flooded server asks for proof of work first: pay it. */
+		for (pows = 0; st == ST_POW && pows < NET_POW_TRIES; pows++) {
+			if (net_pow_solve(c.body, pow, sizeof(pow)) != ST_OK)
+				break; /* a challenge we will not do */
+			st = net_create(&c, total, pow, id, why);
+		}
+		if (st == ST_POW) {
+			*why = N_("the server is busy or full");
+			st = ST_TEMPFAIL;
+		}
 		if (st != ST_TEMPFAIL || tries >= NET_CREATE_TRIES)
 			break;
 		net_notice(&c, _("could not start the upload; trying again"));

@@ -23,6 +23,7 @@ void ui_format_size(char *out, size_t cap, uint64_t n)
 	                                    N_("TiB") };
 	double v = (double)n;
 	size_t u = 0;
+	char *dot;
 
 	if (n < 1024) {
 		snprintf(out, cap, _("%llu B"), (unsigned long long)n);
@@ -34,6 +35,10 @@ void ui_format_size(char *out, size_t cap, uint64_t n)
 		u++;
 	}
 	snprintf(out, cap, "%.1f %s", v, _(unit[u]));
+	/* Russian writes 1,5 where English writes 1.5 (numbers stay in the C
+	 * locale, so printf cannot). */
+	if (strcmp(i18n_lang(), "ru") == 0 && (dot = strchr(out, '.')) != NULL)
+		*dot = ',';
 }
 
 static void ui_format_secs(char *out, size_t cap, double secs)
@@ -71,6 +76,18 @@ void ui_progress_line(char *out, size_t cap, uint64_t done, uint64_t total,
 	         pct > 100 ? 100 : pct, r, eta);
 }
 
+/* Characters of a UTF-8 string (its continuation bytes not counted), at
+ * most UI_WIDTH. */
+static size_t ui_columns(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n < UI_WIDTH ? n : UI_WIDTH;
+}
+
 static double ui_elapsed(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) +
@@ -100,14 +117,16 @@ void ui_progress_update(ui_progress *p, uint64_t done)
 	p->drawn = 1;
 	ui_progress_line(line, sizeof(line), done, p->total,
 	                 ui_elapsed(&p->start, &now));
-	fprintf(stderr, "\r%-78s", line);
+	/* Padded to 78 columns, not bytes: a Russian line has two bytes a
+	 * letter, and a shorter redraw must cover the longer one before. */
+	fprintf(stderr, "\r%s%*s", line, (int)(UI_WIDTH - ui_columns(line)), "");
 	fflush(stderr);
 }
 
 void ui_progress_end(ui_progress *p)
 {
 	if (p->on && p->drawn) {
-		fprintf(stderr, "\r%-78s\r", "");
+		fprintf(stderr, "\r%*s\r", (int)UI_WIDTH, "");
 		fflush(stderr);
 	}
 	p->drawn = 0;

@@ -11,6 +11,7 @@
 #include "status.h"
 
 #define UI_REDRAW_NS 100000000L  /* at most 10 redraws a second */
+#define UI_WIDTH 78               /* columns of the progress line */
 
 typedef struct {
 	int on;

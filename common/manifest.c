@@ -320,7 +320,7 @@ st_t manifest_decode(const char *json, size_t len, manifest *m)
 	/* Without JSON_ALLOW_NUL a \u0000 in any string is refused: no writer
 	 * sends one (names are sanitized first), and C strings would cut it. */
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
-	if (!json_is_object(root) || too_deep(root, 1))
+	if (!json_is_object(root))
 		goto cleanup;
 	v = json_object_get(root, "v");
 	if (!json_is_integer(v)) {
@@ -330,6 +330,9 @@ st_t manifest_decode(const char *json, size_t len, manifest *m)
 		ret = ST_VERSION;
 		goto cleanup;
 	}
+	/* After the version: a later one may nest deeper (FORMAT.md 3.1). */
+	if (too_deep(root, 1))
+		goto cleanup;
 	if (!get_size(root, "text_size", &m->text_size))
 		goto cleanup;
 	files = json_object_get(root, "files");

@@ -20,16 +20,18 @@ int term_hidden(unsigned long c)
 		{ 0x061c, 0x061c },   /* Arabic letter mark */
 		{ 0x115f, 0x1160 },   /* Hangul fillers */
 		{ 0x17b4, 0x17b5 },   /* Khmer inherent vowels */
-		{ 0x180e, 0x180e },   /* Mongolian vowel separator */
+		{ 0x180b, 0x180f },   /* Mongolian selectors, vowel separator */
 		{ 0x200b, 0x200f },   /* zero width space..RLM */
 		{ 0x2028, 0x202e },   /* line/paragraph separators, LRE..RLO */
 		{ 0x2060, 0x206f },   /* word joiner..isolates, deprecated */
 		{ 0x3164, 0x3164 },   /* Hangul filler */
+		{ 0xfe00, 0xfe0d },   /* variation selectors (not the emoji two) */
 		{ 0xfeff, 0xfeff },   /* BOM / zero width no-break space */
 		{ 0xffa0, 0xffa0 },   /* halfwidth Hangul filler */
 		{ 0xfff9, 0xfffb },   /* interlinear annotation */
 		{ 0x1d173, 0x1d17a }, /* musical formatting */
 		{ 0xe0000, 0xe007f }, /* tags */
+		{ 0xe0100, 0xe01ef }, /* variation selectors supplement */
 	};
 	size_t i;
 
@@ -85,6 +87,7 @@ size_t term_clean_buf(const char *s, size_t n, unsigned flags, char *dst,
 	const char *rep;
 	unsigned long c = 0;
 	size_t i = 0, k = 0, len, rlen;
+	int base = 0; /* the last thing shown was a visible character */
 
 	if (cap == 0)
 		return 0;
@@ -98,7 +101,10 @@ size_t term_clean_buf(const char *s, size_t n, unsigned flags, char *dst,
 			rep = NULL;
 		} else if (c < 0x80 && term_hidden(c)) {
 			snprintf(esc, sizeof esc, "\\x%02lx", c);
-		} else if (term_hidden(c)) {
+		} else if (term_hidden(c) ||
+		           ((c == 0xfe0e || c == 0xfe0f) && !base)) {
+			/* The emoji presentation selectors only right after
+			 * what they select: a run of them is a hidden message. */
 			snprintf(esc, sizeof esc, "\\u{%04lx}", c);
 		} else if (c == '\\') {
 			rep = "\\\\";
@@ -111,6 +117,7 @@ size_t term_clean_buf(const char *s, size_t n, unsigned flags, char *dst,
 		memcpy(dst + k, rep != NULL ? rep : s + i, rlen);
 		k += rlen;
 		i += len;
+		base = rep == NULL && c >= 0x20 && c != 0xfe0e && c != 0xfe0f;
 	}
 	dst[k] = '\0';
 	return i;

@@ -21,8 +21,9 @@
 /* Copy s (n bytes, NUL allowed) into a NUL-terminated, malloc'd *out
  * that is safe for a terminal: C0 controls, DEL and bytes that are not
  * valid UTF-8 (this includes raw C1 bytes 0x80..0x9f) become "\xHH";
- * C1 code points, bidi controls and invisible format characters become
- * "\u{HHHH}"; a backslash becomes "\\", so an escape in the output was
+ * C1 code points, bidi controls, invisible format characters and
+ * variation selectors become "\u{HHHH}" (the emoji pair U+FE0E, U+FE0F
+ * stays when it directly follows a shown character); a backslash becomes "\\", so an escape in the output was
  * always made here. Caller frees. ST_NOMEM, ST_TOOBIG (n too large). */
 st_t term_clean(const char *s, size_t n, unsigned flags, char **out);
 

@@ -398,6 +398,9 @@ static const classify_pat classify_page_pats[] = {
 	PAT("http-equiv=\"refresh", "redirect"),
 	PAT("http://", "remote content"), PAT("https://", "remote content"),
 	PAT("//www.", "remote content"),
+	/* XML a browser shows as a page (any prefix), or transforms */
+	PAT("/1999/xhtml", "active markup"), PAT("/2000/svg", "active markup"),
+	PAT("<?xml-stylesheet", "active markup"),
 };
 
 /* OLE2 directory names are UTF-16LE. */
@@ -554,9 +557,16 @@ st_t classify_fd(int fd, uint64_t size, classify_result *r)
 		return classify_scan(fd, size, classify_page_pats,
 		                     sizeof classify_page_pats /
 		                     sizeof classify_page_pats[0], 1, r);
-	else if (classify_is_text(h, hn))
+	else if (classify_is_text(h, hn)) {
 		classify_set(r, "text", "txt text md csv tsv log json xml yaml "
 		             "yml ini srt vtt eml");
+		/* Markup that is not a page by its head (an XML file keeps its
+		 * name) may still be one to a browser: scan it as one. */
+		if (classify_markup(h, hn) < hn && h[classify_markup(h, hn)] == '<')
+			return classify_scan(fd, size, classify_page_pats,
+			                     sizeof classify_page_pats /
+			                     sizeof classify_page_pats[0], 1, r);
+	}
 	return ST_OK;
 }
 

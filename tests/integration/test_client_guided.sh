@@ -3,7 +3,8 @@
 # (a pseudo-terminal driven by tests/tools/cli_pty.py), in English: no
 # more files, type the text and one Ctrl-D, confirm the attachments, see
 # the progress bar, get the receipt and type it back (a wrong one is
-# caught), the advice at the end. An empty answer is asked again;
+# caught, swapped words are named), the advice at the end. A folder given
+# as a file is refused and asked again. An empty answer is asked again;
 # answering "no" sends nothing. replies asks for the receipt without
 # echoing it. The Russian session is test_client_guided_ru.sh.
 source "$(dirname "$0")/lib.sh"
@@ -17,7 +18,7 @@ WORDS='(?m)^[a-z]+( [a-z]+){11}(?=\r?$)'
 CODE='(?m)^([0-9A-Z]{4}-){6}[0-9A-Z]{4}(?=\r?$)'
 head -c 3000000 /dev/urandom >"$T/photo.jpg"
 
-"${PTY[@]}" --log "$T/g1" 'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' \
+"${PTY[@]}" --log "$T/g1" 'expect:added: photo\.jpg \(2\.9 MiB\)' 'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' \
 	'send:I was there.\nIt was dark.\x04' \
 	'expect:1\. photo\.jpg \(2\.9 MiB\)' 'expect:Send it now\? \[yes/no\]' 'send:y\n' \
 	'expect:back to check' 'send:0000-0000-0000-0000-0000-0000-0000\n' \
@@ -37,7 +38,8 @@ check "the receipt is shown as 12 English words, once" test "$(grep -acP "$WORDS
 check "the guided mode shows one form only (no code)" test "$(grep -acP "$CODE" "$T/g1")" -eq 0
 RECEIPT=$(grep -aoP "$WORDS" "$T/g1" | head -n 1)
 
-"${PTY[@]}" --log "$T/g2" 'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' 'send:never mind\n\x04' \
+"${PTY[@]}" --log "$T/g2" 'expect:File 2: ' "send:$T\\n" 'expect:is a folder or not an ordinary file' \
+	'expect:File 2: ' 'send:\n' 'expect:Ctrl-D' 'send:never mind\n\x04' \
 	'expect:Send it now\?' 'send:\n' 'expect:write "yes" or "no"' 'expect:Send it now\?' \
 	'send:n\n' -- $SUBMIT "${NOCONF[@]}" "$T/photo.jpg"
 check "answering no exits 1" test $? -eq 1

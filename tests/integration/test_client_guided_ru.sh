@@ -36,7 +36,7 @@ LETTER='Я была там.\nБыло темно, их увезли ночью.\
 LANG=ru_RU.UTF-8 "${PTY[@]}" --log "$T/ru" \
 	'expect:Файл 1: ' "send:$T/мои фото/снимак 1.jpg\\n" \
 	'expect:Не удаётся открыть' 'expect:Файл 1: ' "send:'$T/мои фото/снимок 1.jpg' \\n" \
-	'expect:добавлен: снимок 1\.jpg' 'expect:Файл 2: ' "send:$T/скан\\\\ письма.pdf\\n" \
+	'expect:добавлен: снимок 1\.jpg \(293,0 КБ\)' 'expect:Файл 2: ' "send:$T/скан\\\\ письма.pdf\\n" \
 	'expect:добавлен: скан письма\.pdf' 'expect:Файл 3: ' 'send:\n' \
 	'expect:Ctrl-D' "send:$LETTER\\x04" \
 	'expect:2 файла' 'expect:Отправить сейчас\? \[да/нет\]' 'send:н\n' \
@@ -107,6 +107,7 @@ lang_is() { # desc want(ru|en) env... -- args...
 lang_is "LANG=ru_RU.UTF-8 gives Russian" ru LANG=ru_RU.UTF-8 $SUBMIT --help
 lang_is "LC_ALL=ru_RU.UTF-8 wins over LANG" ru LANG=en_US.UTF-8 LC_ALL=ru_RU.UTF-8 $SUBMIT --help
 lang_is "LANGUAGE=ru gives Russian" ru LANGUAGE=ru $SUBMIT --help
+lang_is "LANGUAGE=uk:ru: the first of ours in the list" ru LANG=uk_UA.UTF-8 LANGUAGE=uk:ru $SUBMIT --help
 lang_is "--lang ru over LANG=C.UTF-8" ru LANG=C.UTF-8 $SUBMIT --lang ru --help
 lang_is "--lang=en over LANG=ru_RU.UTF-8" en LANG=ru_RU.UTF-8 $SUBMIT replies --lang=en --help
 lang_is "no language set gives English" en $SUBMIT upload --help

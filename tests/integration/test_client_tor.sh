@@ -36,6 +36,10 @@ users=$(grep '^AUTH ' "$T/tb.log" | sort -u | wc -l)
 check "upload and mailbox read log in with different SOCKS usernames ($users)" test "$users" -eq 2
 check "each SOCKS username is random (32 hex)" \
 	bash -c "! grep '^AUTH ' '$T/tb.log' | grep -vqE '^AUTH [0-9a-f]{32}$'"
+# Tor Browser open but not (yet) connected: it cannot reach the name.
+expect_exit 69 "--tor: Tor found but the server not reachable through it" $SUBMIT --no-config \
+	--keys "$T/bundle" --fingerprint "$FP" --server "http://unknown${ONION}:$PORT" --tor -m "$T/text"
+check "--tor: says to wait until Tor Browser is connected" grep -q 'wait until it says it is connected' "$T/err"
 kill -TERM "${PIDS[-1]}" && wait "${PIDS[-1]}" 2>/dev/null
 
 timed_tor() { # desc: --tor with no Tor must fail 69, plainly, within 5 s

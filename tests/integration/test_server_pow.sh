@@ -3,7 +3,7 @@
 # (docs/PROTOCOL.md): none while quiet; under a flood of creations the
 # difficulty rises, a creation without work gets 428 with a fresh
 # challenge, a solved one goes through once, a reused, wrong or forged
-# proof does not.
+# proof does not; intake-submit pays it by itself.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/tools/srv_lib.sh"
 FLOOD="python3 $TOP/tests/tools/srv_flood.py"
@@ -46,6 +46,16 @@ check "garbage: 428" [ "$(tus_upload "$T/a.env" -H 'Intake-PoW: !!!:zz')" = 428 
 check "a duplicate Intake-PoW header: 400" [ "$(tus_upload "$T/a.env" -H "Intake-PoW: $P" -H "Intake-PoW: $P")" = 400 ]
 check "the unused solved proof still works: 201" [ "$(tus_upload "$T/a.env" -H "Intake-PoW: $P")" = 201 ]
 check "both paid submissions landed" [ "$(srv_list | wc -l)" = 3 ]
+
+# intake-submit pays it by itself.
+source "$TOP/tests/tools/cli_lib.sh"
+cli_keys || not_ok "client keys"
+D=$(diff_now)
+check "still flooded ($D)" [ "$D" -ge 8 ]
+printf 'They came at night.\n' >"$T/text"
+expect_exit 0 "intake-submit under a flood pays the proof of work" $SUBMIT --no-config \
+	--keys "$T/bundle" --fingerprint "$FP" --server "$URL" -m "$T/text"
+check "its envelope landed" [ "$(srv_list | wc -l)" = 4 ]
 stop_server || not_ok "server stops"
 
 start_server "$T/data2" --pow-max 0 || { not_ok "server starts"; exit 1; }

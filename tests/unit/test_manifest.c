@@ -172,6 +172,9 @@ static void hostile_json(void **state)
 	/* 6: v an integer other than 1 is another version, whatever follows */
 	assert_int_equal(manifest_decode("{\"v\":2}", 7, &m), ST_VERSION);
 	assert_int_equal(manifest_decode("{\"v\":0,\"x\":1}", 13, &m), ST_VERSION);
+	/* a later version may nest deeper than 3: still "unsupported version" */
+	assert_int_equal(manifest_decode("{\"v\":2,\"x\":[[[[1]]]]}", 21, &m),
+	                 ST_VERSION);
 }
 
 /* docs/FORMAT.md 3.1 fixes the bytes, so that a writer in another

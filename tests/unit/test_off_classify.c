@@ -231,6 +231,39 @@ static void pages(void **state)
 	assert_non_null(strstr(r.flags, "remote content"));
 }
 
+/* A browser renders XML in the XHTML or SVG namespace as a page and runs
+ * its script, whatever the prefix, so "notes.xml" (kept as text) must
+ * still be flagged; also when the markup starts after the first 4 KiB. */
+static void xml_pages(void **state)
+{
+	static const char page[] =
+		"<x:p xmlns:x=\"http://www.w3.org/1999/xhtml\">"
+		"<x:script>alert(1)</x:script></x:p>";
+	char buf[8192];
+	classify_result r;
+	int n;
+
+	(void)state;
+	CLASSIFY_LIT("<?xml version=\"1.0\"?>\n<x:p xmlns:x=\"http://www.w3.org/"
+	             "1999/xhtml\"><x:script>alert(1)</x:script></x:p>", &r);
+	assert_string_equal(r.kind, "text");
+	assert_true(classify_risky(&r));
+	n = snprintf(buf, sizeof buf, "<?xml version=\"1.0\"?>\n<!-- %05000d -->%s",
+	             0, page);
+	classify_bytes(buf, (size_t)n, &r);
+	assert_true(classify_risky(&r));
+	CLASSIFY_LIT("<?xml version=\"1.0\"?>\n<s:svg xmlns:s=\"http://www.w3.org/"
+	             "2000/svg\" onload=\"alert(1)\"/>", &r);
+	assert_true(classify_risky(&r));
+	CLASSIFY_LIT("<?xml version=\"1.0\"?>\n<?xml-stylesheet href=\"t.xsl\" "
+	             "type=\"text/xsl\"?><doc/>", &r);
+	assert_true(classify_risky(&r));
+	/* plain data XML stays plain */
+	CLASSIFY_LIT("<?xml version=\"1.0\"?>\n<list><item>1</item></list>", &r);
+	assert_string_equal(r.kind, "text");
+	assert_false(classify_risky(&r));
+}
+
 static void random_input(void **state)
 {
 	unsigned char buf[8192];
@@ -263,6 +296,7 @@ int main(void)
 		cmocka_unit_test(pdfs),
 		cmocka_unit_test(office_and_archives),
 		cmocka_unit_test(pages),
+		cmocka_unit_test(xml_pages),
 		cmocka_unit_test(random_input),
 	};
 

@@ -127,6 +127,20 @@ static void landing(void **state)
 	assert_int_equal(upload_create(&up, envlen, NOW, id, &exp), ST_OK);
 	patch_all(id, 0, envbuf, 4096, ST_OK, 4096);
 	patch_all(id, 4096, envbuf + 4096, envlen - 4096, ST_OK, envlen);
+	/* Complete: held for the landing batch, already answered as whole,
+	 * its file dated by the day only. */
+	assert_int_equal(upload_head(&up, id, NOW, &u), ST_OK);
+	assert_int_equal(u.done, 2);
+	assert_int_equal(u.offset, envlen);
+	assert_int_equal(u.expires % 86400, 0);
+	assert_int_equal(area_size("partial", id, &mtime), (off_t)envlen);
+	assert_int_equal(mtime, NOW - 15 * 3600);
+	assert_int_equal(store_sub_list(st, 0, 100, &v, &n), ST_OK);
+	assert_int_equal(n, 0);
+	free(v);
+	assert_int_equal(upload_patch_begin(&up, id, envlen, 0, NOW, &p), ST_CONFLICT);
+	/* The batch lands it. */
+	assert_int_equal(upload_land_batch(&up, NOW), ST_OK);
 	assert_int_equal(upload_head(&up, id, NOW, &u), ST_OK);
 	assert_int_equal(u.done, 1);
 	assert_int_equal(u.offset, envlen);

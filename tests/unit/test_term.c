@@ -93,6 +93,24 @@ static void escapes_named_in_the_issue(void **state)
 	CHECK("\xf3\xa0\x80\x81", 0, "\\u{e0001}");
 }
 
+/* Variation selectors are invisible: a run of them after one letter (or
+ * the supplementary ones, 240 of them) can carry a hidden message byte by
+ * byte, as tag characters can. Only the emoji pair U+FE0E/U+FE0F right
+ * after a shown character stays, so emoji look as sent. */
+static void variation_selectors(void **state)
+{
+	(void)state;
+	CHECK("\xe2\x9d\xa4\xef\xb8\x8f ok", 0, "\xe2\x9d\xa4\xef\xb8\x8f ok");
+	CHECK("a\xf3\xa0\x84\x80\xf3\xa0\x87\xaf" "b", 0,
+	      "a\\u{e0100}\\u{e01ef}b");
+	CHECK("a\xef\xb8\x80\xef\xb8\x8d", 0, "a\\u{fe00}\\u{fe0d}");
+	CHECK("a\xef\xb8\x8f\xef\xb8\x8f\xef\xb8\x8e", 0,
+	      "a\xef\xb8\x8f\\u{fe0f}\\u{fe0e}");
+	CHECK("\xef\xb8\x8fx\n\xef\xb8\x8e", TERM_LINES,
+	      "\\u{fe0f}x\n\\u{fe0e}");
+	CHECK("\xe1\xa0\x8b\xe1\xa0\x8f", 0, "\\u{180b}\\u{180f}");
+}
+
 static void invalid_utf8_escaped(void **state)
 {
 	(void)state;
@@ -164,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plain_text_kept),
 		cmocka_unit_test(escapes_named_in_the_issue),
+		cmocka_unit_test(variation_selectors),
 		cmocka_unit_test(invalid_utf8_escaped),
 		cmocka_unit_test(lines_flag),
 		cmocka_unit_test(backslash_unambiguous),
