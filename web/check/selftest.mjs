@@ -50,6 +50,16 @@ check('padme known answers', eq([65536, 65537, 100000, 1000000, 2147483653, 2 **
 	[65536, 67584, 100352, 1015808, 2214592512, 2 ** 40, 104152956928]));
 check('stream length floor is 64 KiB', pad_stream_len(5) === 65536);
 check('stream length past 2^40 is refused', pad_stream_len(2 ** 40 + 1) === null);
+{
+	const P = await js('payload.js');
+	let refused = false;
+	try {
+		P.payload_src_new('', Array.from({ length: 1001 }, () => ({ name: 'a', size: 0 })), null);
+	} catch (e) {
+		refused = e instanceof RangeError;
+	}
+	check('more than 1000 files are refused before sealing', refused);
+}
 
 // Manifest names and bytes.
 check('safe name: only the last path element', manifest_safe_name('../../etc/passwd') === 'passwd' &&
