@@ -132,6 +132,9 @@ st_t cli_parse(cli_opts *o, int argc, char **argv,
 		case 'k':
 			o->keys = optarg;
 			break;
+		case OPT_KEYSET:
+			o->keyset = optarg;
+			break;
 		case 'f':
 			o->fingerprint = optarg;
 			break;

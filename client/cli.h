@@ -30,6 +30,7 @@ enum {
 	OPT_RETRIES,
 	OPT_DATE,
 	OPT_NO_CONFIG,
+	OPT_KEYSET,
 	OPT_LANG,
 	OPT_VERSION,
 };
@@ -41,6 +42,7 @@ typedef struct {
 	int no_config;
 	const char *server;
 	const char *keys;
+	const char *keyset;      /* --keyset FILE: keyset mode offline */
 	const char *fingerprint;
 	const char *proxy;
 	const char *cacert;

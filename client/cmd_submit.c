@@ -1,6 +1,6 @@
 /* cmd_submit.c: "intake-submit [submit]". Order of work: options and
- * configuration, URL rules, key bundle and fingerprint (refused before
- * any network traffic), receipt, text and attachments, then sealing
+ * configuration, URL rules, the organization's keys (client/keys.c; the
+ * only traffic before they check out is fetching them), receipt, text and attachments, then sealing
  * straight into the upload (or --output file). The testimony lives only
  * in sodium_malloc'd memory and open files; no message here ever quotes
  * it, and the receipt code is printed once. */
@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "compose.h"
 #include "fsio.h"
+#include "keys.h"
 #include "guide.h"
 #include "i18n.h"
 #include "seal.h"
@@ -35,8 +36,11 @@ static const char *const submit_help = N_(
 "printed once at the end: keep it secret; it lets you read replies.\n"
 "\n"
 "  -s, --server URL        intake server (https://, or http:// to .onion)\n"
-"  -k, --keys FILE         organization's key bundle\n"
-"  -f, --fingerprint FP    expected fingerprint of the key bundle\n"
+"  -f, --fingerprint FP    the organization's published root fingerprint:\n"
+"                          its keys are fetched from the server and checked\n"
+"      --keyset FILE       the organization's keys from a file (offline)\n"
+"  -k, --keys FILE         bundle mode: an older key bundle, no rotation;\n"
+"                          --fingerprint is then the bundle's\n"
 "      --no-fingerprint-check  send without checking the bundle (unsafe)\n"
 "  -m, --message-file F    the text ('-' for standard input)\n"
 "  -o, --output FILE       write the envelope to FILE instead of uploading\n"
@@ -68,6 +72,7 @@ static const char *const submit_help = N_(
 static const struct option submit_opts[] = {
 	{ "server", required_argument, NULL, 's' },
 	{ "keys", required_argument, NULL, 'k' },
+	{ "keyset", required_argument, NULL, OPT_KEYSET },
 	{ "fingerprint", required_argument, NULL, 'f' },
 	{ "no-fingerprint-check", no_argument, NULL, OPT_NO_FP },
 	{ "message-file", required_argument, NULL, 'm' },
@@ -281,7 +286,7 @@ int cmd_submit(int argc, char **argv)
 {
 	cli_opts o;
 	net_cfg cfg;
-	key_bundle bundle;
+	keys_org org;
 	compose c;
 	receipt *r = NULL;
 	seal *sl = NULL;
@@ -295,7 +300,7 @@ int cmd_submit(int argc, char **argv)
 
 	cli_opts_init(&o);
 	compose_init(&c);
-	memset(&bundle, 0, sizeof(bundle));
+	memset(&org, 0, sizeof(org));
 	st = cli_parse(&o, argc, argv, ":s:k:f:m:o:j:c:qh", submit_opts, &help,
 	               &why);
 	if (st != ST_OK)
@@ -326,7 +331,7 @@ int cmd_submit(int argc, char **argv)
 		if (st != ST_OK)
 			goto cleanup;
 	}
-	st = cli_bundle(&o, &bundle, &why);
+	st = keys_load(&o, o.output == NULL ? &cfg : NULL, &org, &why);
 	if (st != ST_OK)
 		goto cleanup;
 	st = cli_receipt(&o, 1, &r, &why);
@@ -377,7 +382,7 @@ int cmd_submit(int argc, char **argv)
 			goto done;
 		}
 	}
-	st = seal_new(&bundle, payload_src_stream_len(c.src), payload_src_read,
+	st = seal_new(&org.to, payload_src_stream_len(c.src), payload_src_read,
 	              c.src, o.threads, &sl);
 	if (st != ST_OK) {
 		why = N_("encryption could not start");
@@ -418,7 +423,7 @@ done:
 	seal_free(sl);
 	compose_release(&c);
 	receipt_free(r);
-	sodium_memzero(&bundle, sizeof(bundle));
+	sodium_memzero(&org, sizeof(org));
 	cli_opts_release(&o);
 	return rc;
 }

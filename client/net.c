@@ -503,7 +503,9 @@ static st_t net_code_refusal(long code, const char **why)
 		*why = N_("the server refuses a submission this large");
 		return ST_TOOBIG;
 	case 422:
-		*why = N_("the server says the upload is not a valid envelope");
+		*why = N_("the server refused the envelope: it is not valid, or the "
+		          "organization's keys changed meanwhile (run the command "
+		          "again to fetch them)");
 		return ST_BADDATA;
 	default:
 		*why = N_("the server refused the request (is this an intake "
@@ -818,8 +820,11 @@ cleanup:
 	return st;
 }
 
-st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
-                     char **body, size_t *len, const char **why)
+/* An anonymous GET of path with retries; `notice` (translated) is told
+ * before each retry, notfound (when not NULL) is the reason for a 404. */
+static st_t net_get(const net_cfg *cfg, const char *path, const char *notice,
+                    const char *notfound, char **body, size_t *len,
+                    const char **why)
 {
 	net_conn c;
 	char url[NET_URL_MAX];
@@ -830,15 +835,13 @@ st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
 	*why = NULL;
 	*body = NULL;
 	*len = 0;
-	if (!net_is_hex_id(mailbox_hex, strlen(mailbox_hex)))
-		return ST_INTERNAL;
 	st = net_open(&c, cfg);
 	if (st != ST_OK)
 		goto cleanup;
 	st = net_headers(&hdrs, NULL, NULL);
 	if (st != ST_OK)
 		goto cleanup;
-	snprintf(url, sizeof(url), "%s/v1/mailboxes/%s", c.base, mailbox_hex);
+	snprintf(url, sizeof(url), "%s%s", c.base, path);
 	for (tries = 1;; tries++) {
 		c.blen = 0;
 		if (net_setup(&c, url) != CURLE_OK) {
@@ -852,6 +855,9 @@ st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
 		if (st == ST_OK && net_code_retry(c.code)) {
 			*why = N_("the server is busy");
 			st = ST_TEMPFAIL;
+		} else if (st == ST_OK && c.code == 404 && notfound != NULL) {
+			*why = notfound;
+			st = ST_NOTFOUND;
 		} else if (st == ST_OK) {
 			*why = N_("the server refused the request (is this an "
 			       "intake server, and is the address right?)");
@@ -863,7 +869,7 @@ st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
 			st = ST_UNAVAILABLE;
 			goto cleanup;
 		}
-		net_notice(&c, _("could not fetch the replies; trying again"));
+		net_notice(&c, notice);
 		net_sleep_ms(net_backoff_ms(tries));
 	}
 	*body = c.body;
@@ -874,4 +880,26 @@ cleanup:
 	if (c.h != NULL)
 		net_close(&c);
 	return st;
+}
+
+st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
+                     char **body, size_t *len, const char **why)
+{
+	char path[64];
+
+	if (!net_is_hex_id(mailbox_hex, strlen(mailbox_hex)))
+		return ST_INTERNAL;
+	snprintf(path, sizeof(path), "/v1/mailboxes/%s", mailbox_hex);
+	return net_get(cfg, path, _("could not fetch the replies; trying again"),
+	               NULL, body, len, why);
+}
+
+st_t net_keyset_get(const net_cfg *cfg, uint8_t **body, size_t *len,
+                    const char **why)
+{
+	return net_get(cfg, "/v1/keyset",
+	               _("could not fetch the organization's keys; trying again"),
+	               N_("the server has no keys of the organization yet: ask the "
+	                  "organization, or use --keyset FILE"),
+	               (char **)body, len, why);
 }

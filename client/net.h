@@ -66,4 +66,9 @@ st_t net_upload(const net_cfg *cfg, uint64_t total, net_read_fn rd,
 st_t net_mailbox_get(const net_cfg *cfg, const char *mailbox_hex,
                      char **body, size_t *len, const char **why);
 
+/* GET /v1/keyset: the organization's keyset, unchecked (client/keys.c
+ * checks it). ST_NOTFOUND when the server has none; else as above. */
+st_t net_keyset_get(const net_cfg *cfg, uint8_t **body, size_t *len,
+                    const char **why);
+
 #endif

@@ -228,8 +228,9 @@ static st_t secfile_kdf(const char *pass, size_t passlen, const uint8_t *salt,
 	return ST_OK;
 }
 
-st_t key_secret_seal(const key_secret *k, const char *pass, size_t passlen,
-                     uint8_t out[KEY_SECFILE_LEN])
+st_t key_secfile_seal(const char magic[8], const uint8_t sec[KEY_SEC_LEN],
+                      const char *pass, size_t passlen,
+                      uint8_t out[KEY_SECFILE_LEN])
 {
 	uint8_t *key = NULL;
 	st_t ret;
@@ -240,7 +241,7 @@ st_t key_secret_seal(const key_secret *k, const char *pass, size_t passlen,
 	    memchr(pass, '\r', passlen) != NULL || memchr(pass, '\0', passlen) != NULL)
 		return ST_BADDATA;
 	memset(out, 0, KEY_SECFILE_LEN);
-	memcpy(out, SECFILE_MAGIC, 8);
+	memcpy(out, magic, 8);
 	out[8] = SECFILE_VERSION;
 	out[9] = SECFILE_ALG_ARGON2ID13;
 	enc_put_u32le(out + 12, (uint32_t)KEY_KDF_OPSLIMIT);
@@ -252,7 +253,7 @@ st_t key_secret_seal(const key_secret *k, const char *pass, size_t passlen,
 	if (ret != ST_OK)
 		goto cleanup;
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out + SECFILE_AD_LEN, NULL,
-	                                           k->sk, KEY_SEC_LEN, out,
+	                                           sec, KEY_SEC_LEN, out,
 	                                           SECFILE_AD_LEN, NULL,
 	                                           out + 40, key);
 cleanup:
@@ -261,15 +262,21 @@ cleanup:
 	return ret;
 }
 
-st_t key_secret_open(const uint8_t *file, size_t len, const char *pass,
-                     size_t passlen, key_secret **out)
+st_t key_secret_seal(const key_secret *k, const char *pass, size_t passlen,
+                     uint8_t out[KEY_SECFILE_LEN])
+{
+	return key_secfile_seal(SECFILE_MAGIC, k->sk, pass, passlen, out);
+}
+
+st_t key_secfile_open(const char magic[8], const uint8_t *file, size_t len,
+                      const char *pass, size_t passlen,
+                      uint8_t sec[KEY_SEC_LEN])
 {
 	uint8_t *key = NULL;
-	key_secret *k = NULL;
 	uint64_t ops, mem;
 	st_t ret;
 
-	if (len != KEY_SECFILE_LEN || memcmp(file, SECFILE_MAGIC, 8) != 0)
+	if (len != KEY_SECFILE_LEN || memcmp(file, magic, 8) != 0)
 		return ST_BADDATA;
 	if (file[8] != SECFILE_VERSION)
 		return ST_VERSION;
@@ -283,24 +290,31 @@ st_t key_secret_open(const uint8_t *file, size_t len, const char *pass,
 	ret = secfile_kdf(pass, passlen, file + 24, ops, mem, &key);
 	if (ret != ST_OK)
 		goto cleanup;
-	k = sodium_malloc(sizeof *k);
-	if (k == NULL) {
-		ret = ST_NOMEM;
-		goto cleanup;
-	}
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-	        k->sk, NULL, NULL, file + SECFILE_AD_LEN,
+	        sec, NULL, NULL, file + SECFILE_AD_LEN,
 	        KEY_SEC_LEN + crypto_aead_xchacha20poly1305_ietf_ABYTES, file,
-	        SECFILE_AD_LEN, file + 40, key) != 0) {
+	        SECFILE_AD_LEN, file + 40, key) != 0)
 		ret = ST_DECRYPT;
-		goto cleanup;
-	}
-	crypto_scalarmult_base(k->pk, k->sk);
-	*out = k;
-	k = NULL;
 cleanup:
-	key_secret_free(k);
 	if (key != NULL)
 		sodium_free(key);
 	return ret;
+}
+
+st_t key_secret_open(const uint8_t *file, size_t len, const char *pass,
+                     size_t passlen, key_secret **out)
+{
+	key_secret *k = sodium_malloc(sizeof *k);
+	st_t ret;
+
+	if (k == NULL)
+		return ST_NOMEM;
+	ret = key_secfile_open(SECFILE_MAGIC, file, len, pass, passlen, k->sk);
+	if (ret != ST_OK) {
+		key_secret_free(k);
+		return ret;
+	}
+	crypto_scalarmult_base(k->pk, k->sk);
+	*out = k;
+	return ST_OK;
 }

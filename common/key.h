@@ -77,6 +77,16 @@ int key_bundle_find(const key_bundle *b, const uint8_t pk[KEY_PUB_LEN]);
 st_t key_secret_seal(const key_secret *k, const char *pass, size_t passlen,
                      uint8_t out[KEY_SECFILE_LEN]);
 
+/* The same file layout for any 32 secret bytes, under another 8-byte
+ * magic (the root key's "intakerk"). key_secfile_open decrypts into sec,
+ * which should be the caller's sodium_malloc'd memory. */
+st_t key_secfile_seal(const char magic[8], const uint8_t sec[KEY_SEC_LEN],
+                      const char *pass, size_t passlen,
+                      uint8_t out[KEY_SECFILE_LEN]);
+st_t key_secfile_open(const char magic[8], const uint8_t *file, size_t len,
+                      const char *pass, size_t passlen,
+                      uint8_t sec[KEY_SEC_LEN]);
+
 /* Open a secret key file. ST_DECRYPT for a wrong passphrase or a tampered
  * file (no detail), ST_BADDATA/ST_VERSION for a malformed one, including
  * KDF costs outside ops 3..64, memory 64 MiB..4 GiB (checked before any

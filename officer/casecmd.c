@@ -795,6 +795,7 @@ st_t casecmd_reply(int argc, char **argv)
 	uint8_t pk[32], mailbox[16], rnd[8];
 	uint8_t *msg = NULL, *sealed = NULL;
 	size_t msglen = 0, sealedlen = 0;
+	uint32_t seq = 0;
 	char mbhex[33], rndhex[17], path[PATH_MAX], note[128];
 	long long id;
 	st_t st;
@@ -833,12 +834,15 @@ st_t casecmd_reply(int argc, char **argv)
 	st = cli_unlock(o.key, o.passfile, &k);
 	if (st != ST_OK)
 		goto cleanup;
-	st = reply_seal(k, pk, msg, msglen, &sealed, &sealedlen);
+	enc_hex_encode(mbhex, mailbox, sizeof mailbox);
+	st = catalog_next_reply_seq(cat, mbhex, &seq);
+	if (st == ST_OK)
+		st = reply_seal(k, mailbox, pk, seq, (uint32_t)(time(NULL) / 86400),
+		                msg, msglen, &sealed, &sealedlen);
 	if (st != ST_OK) {
 		cli_fail(st, "cannot seal the reply");
 		goto cleanup;
 	}
-	enc_hex_encode(mbhex, mailbox, sizeof mailbox);
 	randombytes_buf(rnd, sizeof rnd);
 	enc_hex_encode(rndhex, rnd, sizeof rnd);
 	if (snprintf(path, sizeof path, "%s/%s.%s.reply", o.out, mbhex,
@@ -851,7 +855,8 @@ st_t casecmd_reply(int argc, char **argv)
 		cli_fail(st, "cannot write '%s'", path);
 		goto cleanup;
 	}
-	snprintf(note, sizeof note, "reply written: %s.%s.reply", mbhex, rndhex);
+	snprintf(note, sizeof note, "reply %u written: %s.%s.reply", seq, mbhex,
+	         rndhex);
 	st = catalog_set_state(cat, id, "replied");
 	if (st == ST_OK)
 		st = catalog_add_note(cat, id, note);

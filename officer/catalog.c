@@ -839,3 +839,31 @@ cleanup:
 	sqlite3_finalize(s);
 	return st;
 }
+
+st_t catalog_next_reply_seq(catalog *c, const char *mailbox, uint32_t *seq)
+{
+	sqlite3_stmt *s = NULL;
+	st_t st;
+
+	/* Per mailbox, not per case: one receipt may serve several cases and
+	 * the submitter sees one numbered series. Made here, so older
+	 * catalogs gain the table on first use. */
+	st = catalog_run(c, "CREATE TABLE IF NOT EXISTS reply_seq ("
+	                    " mailbox TEXT PRIMARY KEY,"
+	                    " seq INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 4294967295));");
+	if (st == ST_OK)
+		st = catalog_prepare(c, "INSERT INTO reply_seq (mailbox, seq)"
+		                        " VALUES (?1, 1) ON CONFLICT (mailbox)"
+		                        " DO UPDATE SET seq = seq + 1 RETURNING seq", &s);
+	if (st != ST_OK)
+		return st;
+	catalog_bind_text(s, 1, mailbox);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*seq = (uint32_t)sqlite3_column_int64(s, 0);
+	else
+		st = ST_IO;
+	/* Finalizing commits the autocommit statement. */
+	if (sqlite3_finalize(s) != SQLITE_OK && st == ST_OK)
+		st = ST_IO;
+	return st;
+}

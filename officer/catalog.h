@@ -100,4 +100,9 @@ st_t catalog_search(catalog *c, const char *query, const catalog_filter *f,
 st_t catalog_reply_target(catalog *c, long long id, uint8_t reply_pk[32],
                           uint8_t mailbox[16]);
 
+/* Take the next reply sequence number (1, 2, ...) for a mailbox (lowercase
+ * hex) and store it, before the reply is sealed: a failed write leaves a
+ * gap the submitter is told about, never a reused number. ST_IO. */
+st_t catalog_next_reply_seq(catalog *c, const char *mailbox, uint32_t *seq);
+
 #endif

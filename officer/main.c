@@ -11,6 +11,7 @@
 #include "netcmd.h"
 #include "pagecmd.h"
 #include "proc.h"
+#include "rootcmd.h"
 #include "status.h"
 #include "version.h"
 
@@ -42,6 +43,18 @@ static const officer_cmd officer_cmds[] = {
 	{ "push", netcmd_push, "online", "post replies to their mailboxes" },
 	{ "check-page", pagecmd_check_page, "online",
 	  "compare a server's submission page with this release" },
+	{ "root-keygen", rootcmd_root_keygen, "air-gapped",
+	  "create the organization's root key" },
+	{ "root-fingerprint", rootcmd_root_fingerprint, "either",
+	  "print the root fingerprint submitters pin" },
+	{ "keyset-entry", rootcmd_keyset_entry, "air-gapped",
+	  "print an officer's entry for keyset-make" },
+	{ "keyset-make", rootcmd_keyset_make, "air-gapped",
+	  "sign a keyset: officers and revoked keys" },
+	{ "keyset-show", rootcmd_keyset_show, "either",
+	  "check a keyset and list its keys" },
+	{ "keyset-push", rootcmd_keyset_push, "online",
+	  "upload a keyset to the server" },
 };
 
 static void officer_usage(FILE *f)

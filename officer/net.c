@@ -390,7 +390,8 @@ st_t net_request(net *n, const char *method, const char *path,
 	s.fd = -1;
 	s.max = maxresp;
 	st = net_prepare(n, method, path, query, body, bodylen, &hdrs, &s);
-	if (st == ST_OK && strcmp(method, "POST") == 0) {
+	/* A body goes with POST and PUT (keyset-push). */
+	if (st == ST_OK && (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)) {
 		if (net_header(&hdrs, "Content-Type: application/octet-stream") !=
 		    ST_OK ||
 		    curl_easy_setopt(n->h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||

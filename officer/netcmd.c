@@ -163,8 +163,7 @@ static st_t netcmd_net(const netcmd_opts *o, const uint8_t *sk, net **n)
 	return ST_OK;
 }
 
-/* Load the signing key into a sodium_malloc'd buffer (sodium_free). */
-static st_t netcmd_authkey(const char *path, uint8_t **sk)
+st_t netcmd_authkey(const char *path, uint8_t **sk)
 {
 	uint8_t *text = NULL;
 	size_t len = 0;

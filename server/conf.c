@@ -40,6 +40,7 @@ static const struct option conf_opts[] = {
 	{ "mailbox-max", required_argument, NULL, OPT_FIRST },
 	{ "reply-expire", required_argument, NULL, OPT_FIRST },
 	{ "connection-memory", required_argument, NULL, OPT_FIRST },
+	{ "root-fingerprint", required_argument, NULL, OPT_FIRST },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -88,6 +89,7 @@ void conf_usage(FILE *f)
 	      "                            (smoothed over 10 s; default 2)\n"
 	      "  --reply-expire SECONDS    lifetime of a reply (default 90d)\n"
 	      "  --connection-memory BYTES memory per connection (default 128K)\n"
+	      "  --root-fingerprint FP     accept and serve keysets signed by this root\n"
 	      "  -h, --help                this text\n"
 	      "  --version                 the program's version\n\n"
 	      "sizes take K, M, G, T suffixes (binary); durations s, m, h, d.\n"
@@ -132,6 +134,7 @@ void conf_free(conf *c)
 	free(c->data_dir);
 	free(c->tls_cert);
 	free(c->tls_key);
+	free(c->root_fingerprint);
 	free(c->test_clock);
 	for (i = 0; i < c->n_officer_key_files; i++)
 		free(c->officer_key_files[i]);
@@ -265,6 +268,8 @@ st_t conf_set(conf *c, const char *key, const char *v)
 		st = conf_set_str(&c->tls_cert, v);
 	} else if (strcmp(key, "tls-key") == 0) {
 		st = conf_set_str(&c->tls_key, v);
+	} else if (strcmp(key, "root-fingerprint") == 0) {
+		st = conf_set_str(&c->root_fingerprint, v);
 	} else if (strcmp(key, "officer-key") == 0) {
 		st = conf_add_str(c->officer_key_files, &c->n_officer_key_files,
 		                  CONF_MAX_OFFICERS, v);

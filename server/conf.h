@@ -46,6 +46,7 @@ typedef struct {
 	unsigned mailbox_max;       /* replies held per mailbox */
 	uint64_t reply_expire;      /* seconds a reply is kept */
 	size_t conn_memory;         /* libmicrohttpd memory per connection */
+	char *root_fingerprint;     /* pin for uploaded keysets; NULL = none */
 	/* Loaded by conf_load_officers. */
 	uint8_t officer_pk[CONF_MAX_OFFICERS][AUTH_PK_LEN];
 	size_t n_officers;

@@ -22,6 +22,7 @@
 #include "enc.h"
 #include "fsio.h"
 #include "http.h"
+#include "keyset.h"
 #include "now.h"
 #include "pow.h"
 #include "reply.h"
@@ -76,7 +77,7 @@ struct http_server {
 
 typedef enum {
 	RT_NONE, RT_HEALTH, RT_POW, RT_UPLOADS, RT_UPLOAD, RT_SUBS, RT_SUB, RT_FETCHED,
-	RT_MAILBOX
+	RT_MAILBOX, RT_KEYSET
 } http_route;
 
 typedef struct {
@@ -229,6 +230,7 @@ static enum MHD_Result http_not_allowed(struct MHD_Connection *c, const http_req
 		{ RT_SUB, "GET, DELETE" },
 		{ RT_FETCHED, "POST" },
 		{ RT_MAILBOX, "GET, POST" },
+		{ RT_KEYSET, "GET, PUT" },
 	};
 	const char *hdrs[] = { MHD_HTTP_HEADER_ALLOW, "", NULL };
 	const char *t = http_text(MHD_HTTP_METHOD_NOT_ALLOWED);
@@ -267,6 +269,37 @@ static enum MHD_Result http_json(struct MHD_Connection *c, const http_req *r,
 	                 MHD_create_response_from_buffer(strlen(text), text,
 	                                                 MHD_RESPMEM_MUST_FREE),
 	                 "application/json", NULL);
+}
+
+/* Keysets (server/keyset.c): a fixed text body for each refusal. */
+static enum MHD_Result http_plain(struct MHD_Connection *c, const http_req *r,
+                                  unsigned code, const char *text)
+{
+	return http_send(c, r, code,
+	                 MHD_create_response_from_buffer(strlen(text), (void *)text,
+	                                                 MHD_RESPMEM_PERSISTENT),
+	                 "text/plain; charset=utf-8", NULL);
+}
+
+static enum MHD_Result http_keyset_changed(struct MHD_Connection *c,
+                                           const http_req *r)
+{
+	return http_plain(c, r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+	                  "keyset changed: fetch the keyset again\n");
+}
+
+static enum MHD_Result http_keyset_get(http_server *h, struct MHD_Connection *c,
+                                       http_req *r)
+{
+	uint8_t *ks = NULL;
+	size_t len = 0;
+	st_t st = srvkeyset_get(h->up->keys, &ks, &len);
+
+	if (st != ST_OK)
+		return http_error(c, r, st);
+	return http_send(c, r, MHD_HTTP_OK,
+	                 MHD_create_response_from_buffer(len, ks, MHD_RESPMEM_MUST_FREE),
+	                 "application/octet-stream", NULL);
 }
 
 static const char *http_header(struct MHD_Connection *c, const char *name)
@@ -373,6 +406,8 @@ static http_route http_parse_route(const char *url, char id[BLOB_ID_HEX + 1])
 
 	if (strcmp(url, "/v1/health") == 0)
 		return RT_HEALTH;
+	if (strcmp(url, "/v1/keyset") == 0)
+		return RT_KEYSET;
 	if (strcmp(url, "/v1/pow") == 0)
 		return RT_POW;
 	if (strcmp(url, "/v1/uploads/") == 0 || strcmp(url, "/v1/uploads") == 0)
@@ -601,10 +636,14 @@ static enum MHD_Result http_upload_finish(struct MHD_Connection *c, http_req *r)
 		 * invalid complete envelope is gone. */
 		if (st == ST_MISMATCH)
 			return http_error(c, r, st);
+		if (st == ST_CHANGED)
+			return http_keyset_changed(c, r);
 		http_date(r->expires, exp);
 		snprintf(loc, sizeof loc, "/v1/uploads/%s", r->id);
 		return http_empty(c, r, MHD_HTTP_CREATED, hdrs);
 	}
+	if (st == ST_CHANGED)
+		return http_keyset_changed(c, r);
 	if (st != ST_OK)
 		return http_error(c, r, st);
 	hdrs[2] = NULL;
@@ -771,8 +810,10 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 
 	uint8_t empty[AUTH_BODY_HASH_LEN];
 
-	/* A reply's signature covers its body: checked once it is here. */
-	if (r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) {
+	/* A reply's (or a keyset's) signature covers its body: checked once
+	 * it is here. */
+	if ((r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) ||
+	    (r->rt == RT_KEYSET && strcmp(method, MHD_HTTP_METHOD_PUT) == 0)) {
 		/* Only a signature by one of our keys is worth a body buffer. */
 		if (http_officer_key(h, c) < 0)
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
@@ -798,10 +839,12 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 		return st == ST_OK ? http_empty(c, r, MHD_HTTP_NO_CONTENT, NULL)
 		                   : http_error(c, r, st);
 	}
-	if (r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) {
+	if ((r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) ||
+	    (r->rt == RT_KEYSET && strcmp(method, MHD_HTTP_METHOD_PUT) == 0)) {
 		if (http_body_len(c, &body) != ST_OK)
 			return http_error(c, r, ST_BADDATA);
-		if (body != UINT64_MAX && body > REPLY_MAX_LEN)
+		if (body != UINT64_MAX &&
+		    body > (r->rt == RT_KEYSET ? KEYSET_MAX_LEN : REPLY_MAX_LEN))
 			return http_error(c, r, ST_TOOBIG);
 		r->buf = malloc(REPLY_MAX_LEN);
 		if (r->buf == NULL)
@@ -870,6 +913,28 @@ static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection
 	return st == ST_OK ? http_empty(c, r, MHD_HTTP_CREATED, NULL) : http_error(c, r, st);
 }
 
+/* PUT /v1/keyset (server/keyset.c): the officer's signature over the
+ * body, then the keyset's own checks; each refusal a fixed text. */
+static enum MHD_Result http_keyset_put(http_server *h, struct MHD_Connection *c,
+                                       const char *method, http_req *r)
+{
+	uint8_t hash[AUTH_BODY_HASH_LEN];
+	const char *why = NULL;
+	st_t st = r->body_err;
+
+	if (st == ST_OK) {
+		auth_body_hash(r->buf, r->len, hash);
+		st = http_auth(h, c, method, r, hash);
+		if (st == ST_PERM)
+			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
+	}
+	if (st == ST_OK)
+		st = srvkeyset_put(h->up->keys, r->buf, r->len, (uint64_t)now_get(), &why);
+	if (why != NULL)
+		return http_plain(c, r, MHD_HTTP_UNPROCESSABLE_CONTENT, why);
+	return st == ST_OK ? http_empty(c, r, MHD_HTTP_OK, NULL) : http_error(c, r, st);
+}
+
 static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
                                   const char *url, const char *method, http_req *r)
 {
@@ -910,6 +975,10 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 	case RT_SUBS:
 	case RT_SUB:
 	case RT_FETCHED:
+		return http_officer(h, c, method, r);
+	case RT_KEYSET:
+		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+			return http_keyset_get(h, c, r);
 		return http_officer(h, c, method, r);
 	case RT_NONE:
 		break;
@@ -1115,7 +1184,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 		/* Methods without a body answer on the next callback: an answer
 		 * queued on the first one makes MHD close the connection. */
 		r->deferred = strcmp(method, MHD_HTTP_METHOD_POST) != 0 &&
-		              strcmp(method, MHD_HTTP_METHOD_PATCH) != 0;
+		              strcmp(method, MHD_HTTP_METHOD_PATCH) != 0 &&
+		              strcmp(method, MHD_HTTP_METHOD_PUT) != 0;
 		if (r->deferred)
 			return MHD_YES;
 		return http_start_request(h, c, url, method, r);
@@ -1140,6 +1210,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	r->queued = 1;
+	if (r->buf != NULL && r->rt == RT_KEYSET)
+		return http_keyset_put(h, c, method, r);
 	if (r->buf != NULL)
 		return http_mailbox_finish(h, c, method, r);
 	return http_upload_finish(c, r);

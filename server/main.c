@@ -13,6 +13,7 @@
 #include "blob.h"
 #include "conf.h"
 #include "http.h"
+#include "keyset.h"
 #include "nonce.h"
 #include "now.h"
 #include "proc.h"
@@ -71,6 +72,7 @@ int main(int argc, char **argv)
 	int up_ready = 0, help = 0;
 	nonce_cache *nc = NULL;
 	rate *rl = NULL;
+	srvkeyset *keys = NULL;
 	http_server *hs = NULL;
 	recover_stats rs;
 	sigset_t stop;
@@ -131,6 +133,10 @@ int main(int argc, char **argv)
 	if (rs.lost)
 		fprintf(stderr, "intake-server: WARNING: %u stored submissions are missing or "
 		        "damaged on disk (storage failure)\n", rs.lost);
+	s = srvkeyset_open(cf.data_dir, cf.root_fingerprint, &keys);
+	if (s != ST_OK)
+		goto cleanup;
+	up.keys = keys;
 	upload_land_due(&up, now_get()); /* the landing period starts now */
 	s = nonce_new(&nc);
 	if (s == ST_OK)
@@ -157,6 +163,7 @@ cleanup:
 	http_stop(hs);
 	rate_free(rl);
 	nonce_free(nc);
+	srvkeyset_free(keys);
 	if (up_ready)
 		upload_fini(&up);
 	store_close(st);

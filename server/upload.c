@@ -11,6 +11,7 @@
 #include "env.h"
 #include "fsio.h"
 #include "upload.h"
+#include "keyset.h"
 
 st_t upload_init(upload_svc *u, store *st, blob *bl, const conf *cf)
 {
@@ -316,7 +317,9 @@ static st_t upload_finish(upload_patch *p, int64_t now)
 	st_t st;
 
 	st = upload_check_envelope(u->bl, BLOB_PARTIAL, p->id, p->length);
-	if (st == ST_MISMATCH) {
+	if (st == ST_OK && u->keys != NULL)
+		st = srvkeyset_check_upload(u->keys, u->bl, BLOB_PARTIAL, p->id);
+	if (st == ST_MISMATCH || st == ST_CHANGED) {
 		store_upload_del(u->st, p->id);
 		blob_remove(u->bl, BLOB_PARTIAL, p->id);
 		return st;

@@ -22,6 +22,7 @@ typedef struct {
 	pthread_mutex_t mu;      /* guards busy */
 	char (*busy)[BLOB_ID_HEX + 1];  /* ids with a PATCH in flight */
 	size_t nbusy, capbusy;
+	struct srvkeyset *keys;  /* set after upload_init; NULL: no keyset check */
 	int64_t land_period;     /* the last landing period seen (serve thread) */
 } upload_svc;
 

@@ -11,13 +11,14 @@ source "$TOP/tests/tools/cli_lib.sh"
 MKENV=$B/tools/off_mkenv
 umask 077
 
-printf 'first officer pass\n' >"$T/pass1"
-printf 'second officer pass\n' >"$T/pass2"
+printf 'violet harbor quietly juggles seven lanterns\n' >"$T/pass1"
+printf 'copper meadow sleeps under ninety kites\n' >"$T/pass2"
 expect_exit 0 "keygen officer 1" "$OFFICER" keygen --out "$T/k1" --passphrase-file "$T/pass1"
 expect_exit 0 "keygen officer 2" "$OFFICER" keygen --out "$T/k2" --passphrase-file "$T/pass2"
 expect_exit 0 "bundle" "$OFFICER" bundle "$T/k1/officer.pub" "$T/k2/officer.pub" --out "$T/bundle.txt"
 printf 'Письмо в наборе 2: AES-256-GCM.\n' >"$T/text"
-head -c 3000000 /dev/urandom >"$T/video.mp4"
+# A real MP4 header: the officer keeps an extension only when the content matches.
+{ printf '\0\0\0\030ftypmp42\0\0\0\0mp42isom'; head -c 3000000 /dev/urandom; } >"$T/video.mp4"
 mkdir -p "$T/in"
 expect_exit 0 "seal in suite 2" "$MKENV" --bundle "$T/bundle.txt" --out "$T/in/s2.env" \
 	--text "$T/text" --attach "$T/video.mp4" --date 2026-11 --suite 2

@@ -4,7 +4,8 @@
  * seal a reply. Never for real keys: the secret is stored as plain hex.
  *   cli_envtool keygen PUBFILE SECFILE
  *   cli_envtool open SECFILE ENVELOPE OUTDIR   (prints manifest facts)
- *   cli_envtool reply SECFILE REPLY_PK_HEX TEXTFILE OUTFILE  (raw reply)
+ *   cli_envtool reply SECFILE REPLY_PK_HEX TEXTFILE OUTFILE [MAILBOX_HEX SEQ]
+ *               (signed raw reply; without a mailbox it signs for zeros)
  *   cli_envtool fp BUNDLE                (fingerprint on stdout)
  *   cli_envtool authkeygen PUBFILE SECFILE
  *   cli_envtool authsign SECFILE METHOD HOST TARGET [BODYFILE]
@@ -220,20 +221,24 @@ cleanup:
 	return st == ST_OK ? 0 : die("open", st);
 }
 
-static int cmd_reply(char **argv)
+static int cmd_reply(char **argv, int extra)
 {
 	key_secret *k = NULL;
-	uint8_t pk[32], *text = NULL, *out = NULL;
+	uint8_t pk[32], mb[16] = { 0 }, *text = NULL, *out = NULL;
+	uint32_t seq = extra ? (uint32_t)strtoul(argv[5], NULL, 10) : 1;
 	size_t tl = 0, ol = 0;
 	st_t st;
 
 	st = load_secret(argv[0], &k);
+	if (st == ST_OK && extra)
+		st = enc_hex_decode(mb, sizeof mb, argv[4]);
 	if (st == ST_OK)
 		st = enc_hex_decode(pk, 32, argv[1]);
 	if (st == ST_OK)
 		st = fsio_read_file(argv[2], REPLY_TEXT_MAX, &text, &tl);
 	if (st == ST_OK)
-		st = reply_seal(k, pk, text, tl, &out, &ol);
+		st = reply_seal(k, mb, pk, seq, (uint32_t)(time(NULL) / 86400),
+		                text, tl, &out, &ol);
 	if (st == ST_OK)
 		st = fsio_write_file_atomic(argv[3], out, ol, 0600, 0);
 	free(out);
@@ -320,8 +325,8 @@ int main(int argc, char **argv)
 		return cmd_keygen(argv + 2);
 	if (argc == 5 && strcmp(argv[1], "open") == 0)
 		return cmd_open(argv + 2);
-	if (argc == 6 && strcmp(argv[1], "reply") == 0)
-		return cmd_reply(argv + 2);
+	if ((argc == 6 || argc == 8) && strcmp(argv[1], "reply") == 0)
+		return cmd_reply(argv + 2, argc == 8);
 	if (argc == 3 && strcmp(argv[1], "fp") == 0)
 		return cmd_fp(argv + 2);
 	if (argc == 4 && strcmp(argv[1], "authkeygen") == 0)

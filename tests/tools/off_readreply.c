@@ -1,6 +1,7 @@
 /* off_readreply.c: test helper: opens a reply file as the submitter
  * would, with the receipt code (in a file) and the pinned bundle, and
- * prints the text. Exit 1 when it does not open. Test-only.
+ * prints the text (bundle mode: the signature is not checked). Exit 1
+ * when it does not open. Test-only.
  * usage: off_readreply RECEIPTFILE BUNDLE REPLYFILE */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +15,12 @@
 
 int main(int argc, char **argv)
 {
-	uint8_t *code = NULL, *btext = NULL, *in = NULL, *text = NULL;
-	size_t clen, blen, inlen, tlen, sender;
+	uint8_t *code = NULL, *btext = NULL, *in = NULL;
+	size_t clen, blen, inlen;
 	receipt *r = NULL;
 	key_bundle b;
+	keyset ks;
+	reply_msg m = { 0 };
 	st_t st;
 
 	if (argc != 4 || proc_harden() != ST_OK) {
@@ -35,15 +38,15 @@ int main(int argc, char **argv)
 		st = key_bundle_parse((const char *)btext, blen, &b);
 	if (st == ST_OK)
 		st = fsio_read_file(argv[3], REPLY_MAX_LEN, &in, &inlen);
+	if (st == ST_OK) {
+		keyset_from_bundle(&b, &ks);
+		st = reply_open(r, &ks, in, inlen, &m);
+	}
 	if (st == ST_OK)
-		st = reply_open(r->reply_sk, &b, in, inlen, &text,
-		                &tlen, &sender);
-	if (st == ST_OK)
-		fwrite(text, 1, tlen, stdout);
+		fwrite(m.text, 1, m.len, stdout);
 	else
 		fprintf(stderr, "off_readreply: %s\n", st_str(st));
-	if (text != NULL)
-		sodium_free(text);
+	reply_msg_clear(&m);
 	receipt_free(r);
 	free(code);
 	free(btext);

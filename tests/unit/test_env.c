@@ -531,6 +531,38 @@ static void suite2_matches_independent_gcm(void **state)
 	free(env);
 }
 
+/* GCM decrypts in place before it checks the tag, so a batch with one
+ * forged chunk holds unauthenticated plaintext (and its good chunks'
+ * plaintext) until env_open_chunks wipes it: all of it, in both suites,
+ * alone and with threads. */
+static void failed_batch_wiped(void **state)
+{
+	tu_file f = { "video.mp4", big, sizeof big };
+	static const uint8_t zero[ENV_SLOT];
+	uint8_t *env, *buf = malloc(3 * ENV_SLOT);
+	env_keys *ek;
+	env_info info;
+	size_t len;
+
+	(void)state;
+	for (unsigned suite = ENV_SUITE_CHACHA; suite <= ENV_SUITE_AESGCM; suite++)
+		for (unsigned t = 1; t <= 3; t += 2) {
+			assert_int_equal(tu_seal_suite(&b12, suite, text, &f, 1, NULL,
+			                               &env, &len), ST_OK);
+			assert_int_equal(env_inspect(env, len, &info), ST_OK);
+			assert_true(env_nchunks(info.stream_len) > 3);
+			assert_int_equal(env_open_header(env, len, k2, &ek, NULL), ST_OK);
+			memcpy(buf, env + info.header_len, 3 * ENV_SLOT);
+			buf[ENV_SLOT + 100] ^= 1; /* the second chunk's text */
+			assert_int_equal(env_open_chunks(ek, 0, buf, 3, t), ST_DECRYPT);
+			for (int j = 0; j < 3; j++)
+				assert_memory_equal(buf + j * ENV_SLOT, zero, ENV_SLOT);
+			env_keys_free(ek);
+			free(env);
+		}
+	free(buf);
+}
+
 /* FORMAT.md: several stanzas may carry the reader's key id; they are
  * tried in order and the first that unwraps gives the file key. Made
  * here by renaming k2's stanza to k1's id and re-MACing with the file key
@@ -590,6 +622,7 @@ int main(void)
 		cmocka_unit_test(low_order_ephemeral_key),
 		cmocka_unit_test(random_garbage_never_crashes),
 		cmocka_unit_test(suite2_matches_independent_gcm),
+		cmocka_unit_test(failed_batch_wiped),
 		cmocka_unit_test(duplicate_key_ids_tried_in_order),
 	};
 
