@@ -41,8 +41,6 @@ static const officer_cmd officer_cmds[] = {
 	  "create the key that signs server requests" },
 	{ "fetch", netcmd_fetch, "online", "download new submissions" },
 	{ "push", netcmd_push, "online", "post replies to their mailboxes" },
-	{ "check-page", pagecmd_check_page, "online",
-	  "compare a server's submission page with this release" },
 	{ "root-keygen", rootcmd_root_keygen, "air-gapped",
 	  "create the organization's root key" },
 	{ "root-fingerprint", rootcmd_root_fingerprint, "either",
@@ -55,6 +53,8 @@ static const officer_cmd officer_cmds[] = {
 	  "check a keyset and list its keys" },
 	{ "keyset-push", rootcmd_keyset_push, "online",
 	  "upload a keyset to the server" },
+	{ "check-page", pagecmd_check_page, "online",
+	  "compare a server's submission page with this release" },
 };
 
 static void officer_usage(FILE *f)

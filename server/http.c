@@ -1427,10 +1427,11 @@ void http_stop(http_server *h)
 		pthread_mutex_unlock(&h->rmu);
 		pthread_join(h->reaper, NULL);
 	}
+	/* No new connections (the listening socket is ours again); every
+	 * queued fsync runs and resumes its connection before MHD stops (it
+	 * must not stop with a connection suspended). */
 	if (h->d != NULL)
-		MHD_quiesce_daemon(h->d);
-	/* Every queued fsync runs and resumes its connection before MHD
-	 * stops (it must not stop with a connection suspended). */
+		h->lfd = MHD_quiesce_daemon(h->d);
 	work_stop(h->wk);
 	if (h->d != NULL)
 		MHD_stop_daemon(h->d);

@@ -62,7 +62,7 @@ check_page() { # page program subcommand...
 check_page intake-submit.1 "$SUBMIT" upload replies
 check_page ru/intake-submit.1 "$SUBMIT" upload replies
 check_page intake-server.8 "$SERVER"
-check_page intake-officer.1 "$OFFICER" keygen bundle fingerprint auth-keygen fetch open list show note state search reply push check-page root-keygen root-fingerprint keyset-entry keyset-make keyset-show keyset-push
+check_page intake-officer.1 "$OFFICER" keygen bundle fingerprint auth-keygen fetch open list show note state search reply push root-keygen root-fingerprint keyset-entry keyset-make keyset-show keyset-push check-page
 check "--version: intake-submit" bash -c "'$SUBMIT' --version | grep -qE '^intake-submit [0-9]'"
 check "--version: intake-server" bash -c "'$SERVER' --version | grep -qE '^intake-server [0-9]'"
 check "--version: intake-officer" bash -c "'$OFFICER' --version | grep -qE '^intake-officer [0-9]'"

@@ -29,6 +29,9 @@
 #define S_LAND2 "b0000000000000000000000000000005"
 #define S_BADLAND "b0000000000000000000000000000006"
 #define S_LOST "b0000000000000000000000000000008"
+#define U_HELD "a000000000000000000000000000000a"
+#define U_HELDCOPY "a000000000000000000000000000000b"
+#define S_HELDCOPY "b000000000000000000000000000000b"
 #define ORPHAN "c0000000000000000000000000000009"
 #define NOW 1000000
 
@@ -106,6 +109,17 @@ static void every_crash_state(void **state)
 	/* A listed submission whose file the storage lost. */
 	assert_int_equal(store_upload_add(st, U_LOST, envlen, NOW + 50, 0, 100), ST_OK);
 	assert_int_equal(store_upload_land(st, U_LOST, S_LOST, envlen, "2026-11-23", NOW + 50), ST_OK);
+	/* Complete and held for the next landing batch. */
+	assert_int_equal(store_upload_add(st, U_HELD, envlen, NOW + 50, 0, 100), ST_OK);
+	assert_int_equal(store_upload_hold(st, U_HELD, NOW + 86400), ST_OK);
+	put_file("partial", U_HELD, envbuf, envlen);
+	/* Held, its batch landing began: the copy into the store was cut
+	 * short. */
+	assert_int_equal(store_upload_add(st, U_HELDCOPY, envlen, NOW + 50, 0, 100), ST_OK);
+	assert_int_equal(store_upload_hold(st, U_HELDCOPY, NOW + 86400), ST_OK);
+	assert_int_equal(store_upload_mark_landing(st, U_HELDCOPY, S_HELDCOPY), ST_OK);
+	put_file("partial", U_HELDCOPY, envbuf, envlen);
+	put_file("store", S_HELDCOPY, envbuf, envlen / 2);
 	/* Files nobody owns: a delete that unlisted but did not unlink, and
 	 * an upload created after a crash lost its row. */
 	put_file("store", ORPHAN, junk, 20);
@@ -113,7 +127,7 @@ static void every_crash_state(void **state)
 
 	assert_int_equal(recover_run(&up, NOW, &rs), ST_OK);
 	assert_int_equal(rs.truncated, 1);
-	assert_int_equal(rs.landed, 2);
+	assert_int_equal(rs.landed, 3);
 	assert_int_equal(rs.dropped, 3);
 	assert_int_equal(rs.orphans, 2);
 	assert_int_equal(rs.lost, 1);
@@ -138,6 +152,17 @@ static void every_crash_state(void **state)
 	assert_int_equal(store_upload_get(st, U_DONE_OLD, &u), ST_NOTFOUND);
 	assert_int_equal(store_sub_get(st, "d0000000000000000000000000000007", &m), ST_OK);
 	assert_int_equal(store_sub_get(st, S_LOST, &m), ST_NOTFOUND);
+	/* The held one stays held, its file kept; the interrupted copy is
+	 * made again from the whole partial file, and the partial goes. */
+	assert_int_equal(store_upload_get(st, U_HELD, &u), ST_OK);
+	assert_int_equal(u.done, 2);
+	assert_int_equal(u.offset, envlen);
+	assert_int_equal(file_size("partial", U_HELD), (off_t)envlen);
+	assert_int_equal(store_sub_get(st, S_HELDCOPY, &m), ST_OK);
+	assert_int_equal(file_size("store", S_HELDCOPY), (off_t)envlen);
+	assert_int_equal(file_size("partial", U_HELDCOPY), -1);
+	assert_int_equal(store_upload_get(st, U_HELDCOPY, &u), ST_OK);
+	assert_int_equal(u.done, 1);
 	assert_int_equal(file_size("store", ORPHAN), -1);
 	assert_int_equal(file_size("partial", ORPHAN), -1);
 
