@@ -172,9 +172,11 @@ WEB_SRC := web/embed.sh web/index.html web/replies.html web/vendor/sodium.js \
 	$(wildcard web/css/*.css web/js/*.js data/words/*.txt po/web/*.po)
 $(B)/gen/web_files.c $(B)/gen/web_release.c $(B)/web/RELEASE.sha256: $(WEB_SRC)
 	@mkdir -p $(@D)
+	$(if $(Q),@echo "  GEN     $@")
 	$(Q)sh web/embed.sh $(if $(filter %files.c,$@),files,$(if $(filter %.c,$@),release,hashes)) $@
 $(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/config.mk
 	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -Iserver -Iofficer -c -o $@ $<
 $(LIBSERVER): $(B)/obj/gen/web_files.o
 $(LIBOFFICER): $(B)/obj/gen/web_release.o

@@ -73,6 +73,18 @@ expect_exit 64 "check-page: socks5:// (names resolved outside the proxy) is refu
 expect_exit 64 "check-page: an .onion address without --tor is refused" "$OFFICER" check-page http://expyuzz4wqqyqhjn.onion
 expect_exit 69 "check-page: through a proxy that is not there: unavailable" "$OFFICER" check-page --proxy socks5h://127.0.0.1:1 "$URL"
 
+# The root fingerprint the page shows is the one intake-officer prints.
+printf 'correct horse battery staple 7\n' >"$T/pass"
+chmod 600 "$T/pass"
+"$OFFICER" keygen --out "$T/k1" --passphrase-file "$T/pass" >/dev/null 2>&1 &&
+	"$OFFICER" root-keygen --out "$T/root" --passphrase-file "$T/pass" >/dev/null 2>&1 &&
+	"$OFFICER" keyset-entry --key "$T/k1/officer.sec" --passphrase-file "$T/pass" --out "$T/k1.entry" >/dev/null 2>&1 &&
+	"$OFFICER" keyset-make --root "$T/root/root.sec" --officer "$T/k1.entry" --passphrase-file "$T/pass" \
+		--out "$T/keyset.bin" >/dev/null 2>&1
+expect_exit 0 "the page's module verifies a keyset intake-officer made" "${NODE[@]}" fingerprint "$T/keyset.bin"
+"$OFFICER" root-fingerprint "$T/root/root.pub" >"$T/fp.c" 2>/dev/null
+check "the page shows the root fingerprint intake-officer prints (code, Russian, English words)" cmp -s "$T/out" "$T/fp.c"
+
 # Vendored code and strings.
 expect_exit 0 "vendor/sodium.js matches web/vendor/SOURCES" sh "$TOP/web/vendor/check.sh"
 expect_exit 0 "every string id of the pages is in ru.po, en.po and uk.po" "${NODE[@]}" strings

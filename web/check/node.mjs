@@ -4,6 +4,8 @@
 //       seal with js/seal.js to one officer key; prints the receipt code
 //       and the mailbox on stdout
 //   node ... node.mjs receipt CODE      prints the mailbox and reply key (hex)
+//   node ... node.mjs fingerprint KEYSET  the keyset's root fingerprint as the
+//       page shows it: code, Russian words, English words (one a line)
 //   node ... node.mjs strings           every string id the pages use is in
 //       every po/web/*.po, the files have the same ids, Russian has no Latin
 import fs from 'node:fs';
@@ -62,6 +64,15 @@ if (cmd === 'seal') {
 	}
 	console.log(receipt_mailbox_hex(p.receipt));
 	console.log(enc_hex(p.receipt.reply_pk));
+} else if (cmd === 'fingerprint') {
+	const K = await js('keyset.js');
+	const { receipt_bits_words } = await js('receipt.js');
+	const top = path.join(here, '../..');
+	const ks = K.keyset_verify(new Uint8Array(fs.readFileSync(args[0])), Math.floor(Date.now() / 1000));
+	console.log(K.keyset_fingerprint(ks));
+	for (const l of ['ru', 'en'])
+		console.log(receipt_bits_words(K.keyset_fingerprint_bits(ks), 15,
+			fs.readFileSync(path.join(top, 'data/words', l + '.txt'), 'utf8').trim().split('\n')).join(' '));
 } else if (cmd === 'strings') {
 	const { i18n_parse_po, I18N_LANGS } = await js('i18n.js');
 	const top = path.join(here, '../..');

@@ -20,7 +20,8 @@ const { pad_padme, pad_stream_len } = await js('pad.js');
 const { manifest_encode, manifest_safe_name, manifest_guess_type } = await js('manifest.js');
 const R = await js('receipt.js');
 const { i18n_parse_po, i18n_size } = await js('i18n.js');
-const { reply_sequence } = await js('reply.js');
+const R2 = await js('reply.js');
+const { reply_sequence } = R2;
 const K = await js('keyset.js');
 const { lib_blake2b } = await js('lib.js');
 const { pow_solve } = await js('pow.js');
@@ -50,6 +51,16 @@ check('padme known answers', eq([65536, 65537, 100000, 1000000, 2147483653, 2 **
 	[65536, 67584, 100352, 1015808, 2214592512, 2 ** 40, 104152956928]));
 check('stream length floor is 64 KiB', pad_stream_len(5) === 65536);
 check('stream length past 2^40 is refused', pad_stream_len(2 ** 40 + 1) === null);
+{
+	const P = await js('payload.js');
+	let refused = false;
+	try {
+		P.payload_src_new('', Array.from({ length: 1001 }, () => ({ name: 'a', size: 0 })), null);
+	} catch (e) {
+		refused = e instanceof RangeError;
+	}
+	check('more than 1000 files are refused before sealing', refused);
+}
 
 // Manifest names and bytes.
 check('safe name: only the last path element', manifest_safe_name('../../etc/passwd') === 'passwd' &&
@@ -251,6 +262,29 @@ check('root fingerprint: base32 of BLAKE2b(32, root, personal=intake-root-fp1)[0
 	}
 	check('a file that got shorter stops the upload', stopped);
 }
+
+// The keyset and signed-reply vectors the C side makes (tests/vectors,
+// tests/unit/keyset_vec.h): the same verdicts in the page.
+const vnow = 1767225600 + 86400;
+const v1 = K.keyset_verify(new Uint8Array(fs.readFileSync(path.join(top, 'tests/vectors/keyset-v1.bin'))), vnow);
+const v2 = K.keyset_verify(new Uint8Array(fs.readFileSync(path.join(top, 'tests/vectors/keyset-v2.bin'))), vnow);
+check('keyset vectors verify: v1 two officers, v2 one and one retired',
+	v1.officers.length === 2 && v1.revoked.length === 0 && v2.officers.length === 1 &&
+	v2.revoked.length === 1 && v2.revoked[0].reason === 1 && K.keyset_fingerprint(v1) === K.keyset_fingerprint(v2));
+check('keyset vector expired later: refused with its date', why(fs.readFileSync(path.join(top, 'tests/vectors/keyset-v1.bin')), vnow + 200 * 86400) === 'expired');
+const vkp = s.crypto_box_seed_keypair(s.crypto_generichash(32, s.from_string('intake test vector reply key')));
+const vr = { reply_pk: vkp.publicKey, reply_sk: vkp.privateKey, mailbox: new Uint8Array(16).fill(0xa5) };
+const rep = (f, ks2) => (r2 => r2)(R2.reply_open(new Uint8Array(fs.readFileSync(path.join(top, 'tests/vectors', f))), vr, ks2));
+const a1 = rep('v1-reply.bin', v1), a2 = rep('v1-reply-retired.bin', v2), a3 = rep('v1-reply-retired.bin', v1);
+check('reply vectors: verified under v1, retired under v2, text and numbers read',
+	a1.cls === 'verified' && a1.seq === 1 && a2.cls === 'retired' && a2.seq === 2 && a3.cls === 'verified' &&
+	typeof a1.text === 'string' && a1.text.length > 0);
+const other = { ...vr, mailbox: new Uint8Array(16) };
+check('reply vector for another mailbox: not from the organization', R2.reply_open(
+	new Uint8Array(fs.readFileSync(path.join(top, 'tests/vectors/v1-reply.bin'))), other, v1).cls === 'unverified');
+const flipped = new Uint8Array(fs.readFileSync(path.join(top, 'tests/vectors/v1-reply.bin')));
+flipped[flipped.length - 1] ^= 1;
+check('reply vector with a changed byte: unreadable', R2.reply_open(flipped, vr, v1).text === null);
 
 // Proof of work.
 const ch = enc.enc_b64_encode(s.randombytes_buf(32));

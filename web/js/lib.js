@@ -18,7 +18,7 @@ export function lib() {
 	return globalThis.sodium;
 }
 
-export function lib_personal(s) {
+function lib_personal(s) {
 	const p = new Uint8Array(16);
 	p.set(new TextEncoder().encode(s));
 	return p;

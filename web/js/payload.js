@@ -4,14 +4,18 @@
 // is ever whole in memory.
 
 import { enc_put_u32le, enc_utf8 } from './enc.js';
-import { manifest_encode, manifest_guess_type, manifest_safe_name } from './manifest.js';
+import { manifest_encode, manifest_guess_type, manifest_safe_name,
+	MANIFEST_MAX_FILES } from './manifest.js';
 import { pad_stream_len } from './pad.js';
 
 export class PayloadChanged extends Error {}
 
 // text: string; files: File[]; reply: { pk, mailbox }. Returns the source,
-// or throws RangeError when the content is over the format's limit.
+// or throws RangeError when the content is over the format's limits (more
+// than MANIFEST_MAX_FILES files, more than 2^40 bytes).
 export function payload_src_new(text, files, reply) {
+	if (files.length > MANIFEST_MAX_FILES)
+		throw new RangeError('too many files');
 	const tb = enc_utf8(text);
 	const m = {
 		text_size: tb.length,
@@ -37,7 +41,7 @@ export function payload_src_new(text, files, reply) {
 	if (stream_len === null)
 		throw new RangeError('too big');
 	segs.push({ start: content, len: stream_len - content });
-	return { segs, stream_len, names: m.files.map((f) => f.name) };
+	return { segs, stream_len };
 }
 
 // Bytes [off, off + len) of the stream. A file that shrank, vanished or can
@@ -65,8 +69,4 @@ export async function payload_read(src, off, len) {
 		// else zero padding: already zero
 	}
 	return out;
-}
-
-export function payload_src_stream_len(src) {
-	return src.stream_len;
 }

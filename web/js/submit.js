@@ -172,7 +172,7 @@ async function send() {
 	} catch (e) {
 		receipt_free(st.receipt);
 		st.receipt = null;
-		return compose_error('limit.over', { size: i18n_size(ui.cat, st.max || 0) });
+		return compose_error('limit.format');
 	}
 	// The envelope's length follows from the stream's: check before sending.
 	if (st.max !== null && env_total_len(st.ks.officers.length, src.stream_len) > st.max) {
