@@ -135,31 +135,35 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 	if (o->server == NULL || o->dir == NULL || o->authkey == NULL)
 		return cli_usage(usage, "--server, %s and --auth-key are required",
 		                 is_fetch ? "--to" : "--from");
-	if (o->tor) {
-		if (o->proxy != NULL && strcmp(o->proxy, NETCMD_TOR) != 0)
+	return netcmd_pick_proxy(usage, o->tor, &o->proxy);
+}
+
+st_t netcmd_pick_proxy(const char *usage, int tor, const char **proxy)
+{
+	if (tor) {
+		if (*proxy != NULL && strcmp(*proxy, NETCMD_TOR) != 0)
 			return cli_usage(usage, "--tor and --proxy name different "
 			                 "proxies: choose one");
-		o->proxy = NETCMD_TOR;
+		*proxy = NETCMD_TOR;
 	}
 	return ST_OK;
 }
 
-/* A client for the server with the options' proxy and rate; reports
- * its own errors. */
-static st_t netcmd_net(const netcmd_opts *o, const uint8_t *sk, net **n)
+st_t netcmd_client(const char *server, const uint8_t *sk, const char *proxy,
+                   uint64_t rate, net **n)
 {
 	const char *why = NULL;
 	st_t st;
 
-	st = net_new(o->server, sk, n);
+	st = net_new(server, sk, n);
 	if (st != ST_OK)
-		return cli_fail(st, "bad server URL '%s'", o->server);
-	st = net_set_proxy(*n, o->proxy, &why);
+		return cli_fail(st, "bad server URL '%s'", server);
+	st = net_set_proxy(*n, proxy, &why);
 	if (st != ST_OK) {
 		fprintf(stderr, CLI_PROG ": %s\n", why);
 		return st;
 	}
-	net_set_rate(*n, o->rate);
+	net_set_rate(*n, rate);
 	return ST_OK;
 }
 
@@ -191,7 +195,7 @@ static st_t netcmd_setup(const netcmd_opts *o, uint8_t **sk, net **n,
 	st = netcmd_authkey(o->authkey, sk);
 	if (st != ST_OK)
 		return st;
-	st = netcmd_net(o, *sk, n);
+	st = netcmd_client(o->server, *sk, o->proxy, o->rate, n);
 	if (st != ST_OK)
 		return st;
 	st = cli_mkdir(o->dir);
@@ -657,7 +661,7 @@ st_t netcmd_fetch(int argc, char **argv)
 	/* one connection each, all made here before any thread starts */
 	for (; st == ST_OK && nw < o.conns; nw++) {
 		ws[nw].r = &r;
-		st = netcmd_net(&o, sk, &ws[nw].n);
+		st = netcmd_client(o.server, sk, o.proxy, o.rate, &ws[nw].n);
 	}
 	if (st != ST_OK)
 		goto cleanup;
