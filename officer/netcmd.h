@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "net.h"
 #include "status.h"
+#include "tor.h"
 
 st_t netcmd_fetch(int argc, char **argv);
 st_t netcmd_push(int argc, char **argv);
@@ -16,9 +17,12 @@ st_t netcmd_push(int argc, char **argv);
  * it even on failure). Reports its own errors. */
 st_t netcmd_authkey(const char *path, uint8_t **sk);
 
-/* --tor as a proxy URL in *proxy; a usage error if --proxy names
- * another one. */
-st_t netcmd_pick_proxy(const char *usage, int tor, const char **proxy);
+/* With --tor: keep a --proxy that names a local Tor port (a usage error
+ * for any other), else point *proxy at found, filled with the first
+ * local Tor that answers (9050, then 9150: common/tor.h); ST_UNAVAILABLE
+ * when none does. Reports its own errors. */
+st_t netcmd_pick_proxy(const char *usage, int tor, const char **proxy,
+                       char found[TOR_PROXY_MAX]);
 
 /* A client for server through proxy (NULL: direct) at most rate bytes
  * per second (0: no cap); reports its own errors. */

@@ -68,6 +68,7 @@ static const char keyset_push_usage[] =
 typedef struct {
 	const char *out, *passfile, *root, *key, *previous, *pin, *server,
 	           *authkey, *proxy;
+	char torproxy[TOR_PROXY_MAX];
 	const char *officer[ROOTCMD_MAX_LIST], *left[ROOTCMD_MAX_LIST],
 	           *stolen[ROOTCMD_MAX_LIST];
 	size_t nofficer, nleft, nstolen;
@@ -541,7 +542,7 @@ st_t rootcmd_keyset_push(int argc, char **argv)
 		return st;
 	if (o.server == NULL || o.authkey == NULL)
 		return cli_usage(keyset_push_usage, "--server and --auth-key are required");
-	st = netcmd_pick_proxy(keyset_push_usage, o.tor, &o.proxy);
+	st = netcmd_pick_proxy(keyset_push_usage, o.tor, &o.proxy, o.torproxy);
 	if (st != ST_OK)
 		return st;
 	st = rootcmd_load_keyset(o.pos, NULL, &raw, &rawlen, &ks);
