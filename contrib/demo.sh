@@ -81,9 +81,12 @@ show <submitter/letter.txt
 say "she types only the server and the root fingerprint; intake-submit fetches"
 say "the keyset, checks it against the fingerprint, encrypts to every officer"
 say "in it on her own machine and uploads; nothing else is written to her disk:"
-# stdbuf: her messages (stderr) and the receipt (stdout) in screen order
-stdbuf -oL "$SUBMIT" --lang ru --server "$URL" --fingerprint "$ROOTFP" --no-config \
-	--message-file submitter/letter.txt submitter/рапорт.txt >submitter/receipt.out 2>&1
+submit --server "$URL" --fingerprint "$ROOTFP" --no-config \
+	--message-file submitter/letter.txt submitter/рапорт.txt \
+	>submitter/receipt.out 2>submitter/submit.log
+say "her messages (stderr; on a terminal the receipt lines come between them):"
+show <submitter/submit.log
+say "the receipt (stdout): 12 words, and the same as a code:"
 show <submitter/receipt.out
 # the 12 words: the line of the output that is 12 words (demo only)
 awk 'NF == 12 { print; exit }' submitter/receipt.out >submitter/receipt.DEMO-ONLY
