@@ -39,7 +39,6 @@
 #define NETCMD_MAX_PAGES 100000 /* a server that never ends its list */
 #define NETCMD_MAX_CONN 16
 #define NETCMD_CONN 4        /* connections by default */
-#define NETCMD_TOR "socks5h://127.0.0.1:9050" /* tor service (not Tor Browser) */
 
 static const char fetch_usage[] =
 	"usage: intake-officer fetch --server URL --to DIR --auth-key FILE\n"
@@ -52,7 +51,8 @@ static const char fetch_usage[] =
 	"  connection; --connections (default 4, at most 16) sets how many\n"
 	"  reused connections work at once. On a terminal, progress (count\n"
 	"  and bytes of the total, percent) is shown on stderr unless --quiet.\n"
-	"  --tor connects through Tor (socks5h://127.0.0.1:9050), --proxy\n"
+	"  --tor connects through the local Tor (127.0.0.1:9050, else 9150),\n"
+	"  --proxy\n"
 	"  through socks5h://, socks4a://, http:// or https://; an .onion\n"
 	"  server needs one; plain http:// only to this machine or an .onion.\n";
 
@@ -64,6 +64,7 @@ static const char push_usage[] =
 
 typedef struct {
 	const char *server, *dir, *authkey, *proxy;
+	char torproxy[TOR_PROXY_MAX];
 	int tor;
 	int del;
 	uint64_t rate;
@@ -135,31 +136,43 @@ static st_t netcmd_parse(int argc, char **argv, const char *usage,
 	if (o->server == NULL || o->dir == NULL || o->authkey == NULL)
 		return cli_usage(usage, "--server, %s and --auth-key are required",
 		                 is_fetch ? "--to" : "--from");
-	if (o->tor) {
-		if (o->proxy != NULL && strcmp(o->proxy, NETCMD_TOR) != 0)
-			return cli_usage(usage, "--tor and --proxy name different "
-			                 "proxies: choose one");
-		o->proxy = NETCMD_TOR;
-	}
+	return netcmd_pick_proxy(usage, o->tor, &o->proxy, o->torproxy);
+}
+
+st_t netcmd_pick_proxy(const char *usage, int tor, const char **proxy,
+                       char found[TOR_PROXY_MAX])
+{
+	unsigned port = 0;
+
+	if (!tor)
+		return ST_OK;
+	if (*proxy != NULL)
+		return tor_is_local(*proxy) ? ST_OK :
+		       cli_usage(usage, "--tor and --proxy name different "
+		                 "proxies: choose one");
+	if (tor_find(found, &port) != ST_OK)
+		return cli_fail(ST_UNAVAILABLE, "--tor: nothing answers as Tor on "
+		                "127.0.0.1:9050 or 9150; start the tor service "
+		                "(or Tor Browser) and try again");
+	*proxy = found;
 	return ST_OK;
 }
 
-/* A client for the server with the options' proxy and rate; reports
- * its own errors. */
-static st_t netcmd_net(const netcmd_opts *o, const uint8_t *sk, net **n)
+st_t netcmd_client(const char *server, const uint8_t *sk, const char *proxy,
+                   uint64_t rate, net **n)
 {
 	const char *why = NULL;
 	st_t st;
 
-	st = net_new(o->server, sk, n);
+	st = net_new(server, sk, n);
 	if (st != ST_OK)
-		return cli_fail(st, "bad server URL '%s'", o->server);
-	st = net_set_proxy(*n, o->proxy, &why);
+		return cli_fail(st, "bad server URL '%s'", server);
+	st = net_set_proxy(*n, proxy, &why);
 	if (st != ST_OK) {
 		fprintf(stderr, CLI_PROG ": %s\n", why);
 		return st;
 	}
-	net_set_rate(*n, o->rate);
+	net_set_rate(*n, rate);
 	return ST_OK;
 }
 
@@ -191,7 +204,7 @@ static st_t netcmd_setup(const netcmd_opts *o, uint8_t **sk, net **n,
 	st = netcmd_authkey(o->authkey, sk);
 	if (st != ST_OK)
 		return st;
-	st = netcmd_net(o, *sk, n);
+	st = netcmd_client(o->server, *sk, o->proxy, o->rate, n);
 	if (st != ST_OK)
 		return st;
 	st = cli_mkdir(o->dir);
@@ -657,7 +670,7 @@ st_t netcmd_fetch(int argc, char **argv)
 	/* one connection each, all made here before any thread starts */
 	for (; st == ST_OK && nw < o.conns; nw++) {
 		ws[nw].r = &r;
-		st = netcmd_net(&o, sk, &ws[nw].n);
+		st = netcmd_client(o.server, sk, o.proxy, o.rate, &ws[nw].n);
 	}
 	if (st != ST_OK)
 		goto cleanup;

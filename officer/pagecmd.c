@@ -7,6 +7,7 @@
 #include "pagecmd.h"
 #include "cli.h"
 #include "net.h"
+#include "netcmd.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -18,14 +19,14 @@
 #define PAGE_FILE_MAX (8 * 1024 * 1024)   /* the largest page file is ~1.2 MiB */
 #define PAGE_LIST_MAX (64 * 1024)
 #define PAGE_PATH_MAX 128
-#define PAGE_TOR "socks5h://127.0.0.1:9050"
 
 static const char page_usage[] =
 	"usage: intake-officer check-page [--tor | --proxy URL] [--release FILE] URL\n"
 	"  (online) fetch every file of the submission page at URL and compare\n"
 	"  it with the page of this release (or the hash list in FILE, lines\n"
 	"  'SHA256-HEX  PATH'). Exit 0 when all match, 1 on any difference.\n"
-	"  --tor goes through Tor at 127.0.0.1:9050; --proxy takes\n"
+	"  --tor goes through the local Tor (127.0.0.1:9050, else 9150);\n"
+	"  --proxy takes\n"
 	"  socks5h://, socks4a://, http:// or https://.\n";
 
 /* One "HEX64  /path" line into hash and path; ST_BADDATA otherwise. */
@@ -125,21 +126,22 @@ st_t pagecmd_check_page(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *proxy = NULL, *release = NULL, *why = NULL;
+	char torproxy[TOR_PROXY_MAX];
 	uint8_t *text = NULL;
 	size_t len = 0;
 	net *n = NULL;
 	st_t st;
-	int c;
+	int c, tor = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(page_usage, stdout);
 			return ST_OK;
-		} else if (c == 't' || c == 'p') {
-			if (proxy != NULL)
-				return cli_usage(page_usage, "one of --tor and --proxy");
-			proxy = c == 't' ? PAGE_TOR : optarg;
+		} else if (c == 't') {
+			tor = 1;
+		} else if (c == 'p') {
+			proxy = optarg;
 		} else if (c == 'r') {
 			release = optarg;
 		} else {
@@ -148,6 +150,9 @@ st_t pagecmd_check_page(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage(page_usage, "one URL is required");
+	st = netcmd_pick_proxy(page_usage, tor, &proxy, torproxy);
+	if (st != ST_OK)
+		return st;
 	if (release != NULL) {
 		st = fsio_read_file(release, PAGE_LIST_MAX, &text, &len);
 		if (st != ST_OK)

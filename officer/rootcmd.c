@@ -59,18 +59,22 @@ static const char keyset_show_usage[] =
 	"  ROOTFP) and list its officers and revoked keys.\n";
 
 static const char keyset_push_usage[] =
-	"usage: intake-officer keyset-push --server URL --auth-key SECFILE FILE\n"
+	"usage: intake-officer keyset-push --server URL --auth-key SECFILE\n"
+	"                                  [--tor | --proxy URL] FILE\n"
 	"  (online) upload a keyset to the server, which checks it against its\n"
-	"  --root-fingerprint and serves it to submitters.\n";
+	"  --root-fingerprint and serves it to submitters. --tor and --proxy\n"
+	"  as for fetch.\n";
 
 typedef struct {
 	const char *out, *passfile, *root, *key, *previous, *pin, *server,
-	           *authkey;
+	           *authkey, *proxy;
+	char torproxy[TOR_PROXY_MAX];
 	const char *officer[ROOTCMD_MAX_LIST], *left[ROOTCMD_MAX_LIST],
 	           *stolen[ROOTCMD_MAX_LIST];
 	size_t nofficer, nleft, nstolen;
 	unsigned long days, serial;
 	const char *pos;
+	int tor;
 	int help;
 } rootcmd_opts;
 
@@ -113,6 +117,8 @@ static st_t rootcmd_parse(int argc, char **argv, const char *usage,
 		{ "fingerprint", required_argument, NULL, 'f' },
 		{ "server", required_argument, NULL, 's' },
 		{ "auth-key", required_argument, NULL, 'a' },
+		{ "tor", no_argument, NULL, 'T' },
+		{ "proxy", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -138,6 +144,8 @@ static st_t rootcmd_parse(int argc, char **argv, const char *usage,
 		case 'f': o->pin = optarg; break;
 		case 's': o->server = optarg; break;
 		case 'a': o->authkey = optarg; break;
+		case 'T': o->tor = 1; break;
+		case 'X': o->proxy = optarg; break;
 		case 'O': st = rootcmd_push(o->officer, &o->nofficer, optarg, usage); break;
 		case 'L': st = rootcmd_push(o->left, &o->nleft, optarg, usage); break;
 		case 'S': st = rootcmd_push(o->stolen, &o->nstolen, optarg, usage); break;
@@ -529,22 +537,23 @@ st_t rootcmd_keyset_push(int argc, char **argv)
 	long code = 0;
 	st_t st;
 
-	st = rootcmd_parse(argc, argv, keyset_push_usage, "sa", 1, &o);
+	st = rootcmd_parse(argc, argv, keyset_push_usage, "saTX", 1, &o);
 	if (st != ST_OK || o.help)
 		return st;
 	if (o.server == NULL || o.authkey == NULL)
 		return cli_usage(keyset_push_usage, "--server and --auth-key are required");
+	st = netcmd_pick_proxy(keyset_push_usage, o.tor, &o.proxy, o.torproxy);
+	if (st != ST_OK)
+		return st;
 	st = rootcmd_load_keyset(o.pos, NULL, &raw, &rawlen, &ks);
 	if (st != ST_OK)
 		goto cleanup;
 	st = netcmd_authkey(o.authkey, &sk);
 	if (st != ST_OK)
 		goto cleanup;
-	st = net_new(o.server, sk, &n);
-	if (st != ST_OK) {
-		cli_fail(st, "bad server URL '%s'", o.server);
+	st = netcmd_client(o.server, sk, o.proxy, 0, &n);
+	if (st != ST_OK)
 		goto cleanup;
-	}
 	st = net_request(n, "PUT", "/v1/keyset", NULL, raw, rawlen, 4096, &resp,
 	                 &resplen, &code);
 	if (st != ST_OK) {

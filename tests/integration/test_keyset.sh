@@ -75,7 +75,23 @@ expect_exit 0 "keyset 2: officer 2 revoked (left)" off keyset-make --root "$T/ro
 off keyset-show "$T/ks2" >"$T/show2"
 check "keyset 2 lists her as revoked, left" grep -q "^revoked .*: left$" "$T/show2"
 check "keyset 2 has serial 2" grep -q "^keyset 2," "$T/show2"
-expect_exit 0 "keyset 2 pushed" off keyset-push "${ONLINE[@]}" "$T/ks2"
+# keyset 2 goes through a socks5h proxy (tests/tools/socks5.py), as
+# fetch and push can; the name is resolved by the proxy. The refusals
+# come before any request.
+python3 "$TOP/tests/tools/socks5.py" --map "localhost=127.0.0.1" --log "$T/socks.log" \
+	--port-file "$T/sport" &
+PIDS+=("$!")
+for _ in $(seq 1 50); do [ -s "$T/sport" ] && break; sleep 0.1; done
+SOCKS=socks5h://127.0.0.1:$(cat "$T/sport")
+ONION=(--server http://intakeexampleexampleexampleexampleexampleexampleexampl.onion
+	--auth-key "$T/auth/auth.sec")
+expect_exit 64 "keyset-push: an .onion without a proxy is refused" off keyset-push \
+	"${ONION[@]}" "$T/ks2"
+expect_exit 64 "keyset-push: --tor with another --proxy is refused" off keyset-push \
+	"${ONION[@]}" --tor --proxy "$SOCKS" "$T/ks2"
+expect_exit 0 "keyset 2 pushed through the proxy" off keyset-push --server "http://localhost:$PORT" \
+	--auth-key "$T/auth/auth.sec" --proxy "$SOCKS" "$T/ks2"
+check "the proxy resolved the server's name" grep -q "CONNECT domain localhost $PORT" "$T/socks.log"
 expect_exit 65 "serial rollback refused by the server" off keyset-push "${ONLINE[@]}" "$T/ks1"
 check "the server says why" grep -q "serial not above" "$T/err"
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_officer_proxy.sh: fetch and push through a proxy with
 # intake-submit's rules: an .onion server reached through socks5h (the
-# name resolved by the proxy, tests/tools/socks5.py), --tor as
-# socks5h://127.0.0.1:9050 (tested when that port is free), and the
+# name resolved by the proxy, tests/tools/socks5.py), --tor finding
+# 127.0.0.1:9050 or else 9150 (tested when those ports are free), and the
 # refusals: an .onion without a proxy, socks5:// (local DNS), plain
 # http:// to another machine, --tor with a different --proxy.
 source "$(dirname "$0")/lib.sh"
@@ -42,6 +42,25 @@ expect_exit 64 "plain http:// to another machine is refused" "$OFFICER" fetch --
 check "and says use https" grep -q "use https://" err
 expect_exit 64 "--tor with another --proxy" "$OFFICER" push --server "http://$ONION:$P" --from outbox --auth-key auth/auth.sec --tor --proxy "socks5h://127.0.0.1:$SP"
 check "no request at all went out for the refused ones" test "$(wc -l <log)" -eq "$n"
+
+# --tor probes 127.0.0.1:9050, then 9150 (Tor Browser), as intake-submit
+# does (common/tor.c): tested when both ports are free.
+free() { python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
+if free 9050 && free 9150; then
+	n=$(wc -l <log)
+	expect_exit 69 "--tor with no Tor running" "$OFFICER" fetch --server "http://$ONION:$P" --to f4 --auth-key auth/auth.sec --tor
+	check "says so and what to start" grep -q "nothing answers as Tor on 127.0.0.1:9050 or 9150" err
+	check "and sends nothing" test "$(wc -l <log)" -eq "$n"
+	python3 "$TOP/tests/tools/socks5.py" --port 9150 --map "$ONION=127.0.0.1" --log tb.log --port-file tbport &
+	TBPID=$!
+	for i in $(seq 1 50); do [ -s tbport ] && break; sleep 0.1; done
+	expect_exit 0 "fetch --tor finds Tor Browser's 9150" "$OFFICER" fetch --server "http://$ONION:$P" --to f4 --auth-key auth/auth.sec --tor
+	check "it went through 127.0.0.1:9150" grep -q "CONNECT domain $ONION $P" tb.log
+	expect_exit 0 "keyset-push and check-page take the same --tor" bash -c "! '$OFFICER' keyset-push --server http://$ONION:$P --auth-key auth/auth.sec --tor /dev/null 2>&1 | grep -q 'nothing answers'"
+	kill "$TBPID"; wait "$TBPID" 2>/dev/null
+else
+	ok "# skip --tor probe: port 9050 or 9150 is in use"
+fi
 
 # --tor is socks5h://127.0.0.1:9050: tested when that port is free
 if python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 9050))' 2>/dev/null; then

@@ -1,9 +1,9 @@
-/* tor.h: finding the Tor a person already runs: the tor service on
+/* tor.h: finding the Tor already running on this machine: the tor service on
  * 127.0.0.1:9050 or Tor Browser on 127.0.0.1:9150. A port counts only
  * when it answers a SOCKS5 greeting, within a few seconds. Loopback only;
  * nothing here leaves the machine. */
-#ifndef INTAKE_CLIENT_TOR_H
-#define INTAKE_CLIENT_TOR_H
+#ifndef INTAKE_TOR_H
+#define INTAKE_TOR_H
 
 #include "status.h"
 
