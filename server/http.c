@@ -202,14 +202,16 @@ static enum MHD_Result http_error_code(struct MHD_Connection *c,
 	                 code == MHD_HTTP_PRECONDITION_FAILED ? tus_hdrs : NULL);
 }
 
-/* 400 for framing a proxy in front might read differently, and close
- * the connection: bytes after such a head are never parsed as a request. */
-static enum MHD_Result http_bad_framing(struct MHD_Connection *c, const http_req *r)
+/* The status's fixed text, and the connection closed: used for framing
+ * a proxy in front might read differently (400: bytes after such a head
+ * are never parsed as a request) and for a full server (503). */
+static enum MHD_Result http_error_close(struct MHD_Connection *c, const http_req *r,
+                                        unsigned code)
 {
 	static const char *const close_hdrs[] = { MHD_HTTP_HEADER_CONNECTION, "close", NULL };
-	const char *t = http_text(MHD_HTTP_BAD_REQUEST);
+	const char *t = http_text(code);
 
-	return http_send(c, r, MHD_HTTP_BAD_REQUEST,
+	return http_send(c, r, code,
 	                 MHD_create_response_from_buffer(strlen(t), (void *)t,
 	                                                 MHD_RESPMEM_PERSISTENT),
 	                 "text/plain; charset=utf-8", close_hdrs);
@@ -256,6 +258,18 @@ static enum MHD_Result http_error(struct MHD_Connection *c, const http_req *r,
 	return http_error_code(c, r, code);
 }
 
+/* Takes the malloc'd JSON text; NULL (out of memory) answers 500. */
+static enum MHD_Result http_json_text(struct MHD_Connection *c, const http_req *r,
+                                      unsigned code, char *text)
+{
+	if (text == NULL)
+		return http_error(c, r, ST_NOMEM);
+	return http_send(c, r, code,
+	                 MHD_create_response_from_buffer(strlen(text), text,
+	                                                 MHD_RESPMEM_MUST_FREE),
+	                 "application/json", NULL);
+}
+
 /* Takes the json reference. */
 static enum MHD_Result http_json(struct MHD_Connection *c, const http_req *r,
                                  unsigned code, json_t *j)
@@ -263,12 +277,7 @@ static enum MHD_Result http_json(struct MHD_Connection *c, const http_req *r,
 	char *text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 
 	json_decref(j);
-	if (text == NULL)
-		return http_error(c, r, ST_NOMEM);
-	return http_send(c, r, code,
-	                 MHD_create_response_from_buffer(strlen(text), text,
-	                                                 MHD_RESPMEM_MUST_FREE),
-	                 "application/json", NULL);
+	return http_json_text(c, r, code, text);
 }
 
 /* Keysets (server/keyset.c): a fixed text body for each refusal. */
@@ -510,14 +519,7 @@ static enum MHD_Result http_tus_options(http_server *h, struct MHD_Connection *c
 static enum MHD_Result http_pow(http_server *h, struct MHD_Connection *c,
                                 const http_req *r, unsigned code)
 {
-	char *text = pow_challenge_json(h->pw, now_get());
-
-	if (text == NULL)
-		return http_error(c, r, ST_NOMEM);
-	return http_send(c, r, code,
-	                 MHD_create_response_from_buffer(strlen(text), text,
-	                                                 MHD_RESPMEM_MUST_FREE),
-	                 "application/json", NULL);
+	return http_json_text(c, r, code, pow_challenge_json(h->pw, now_get()));
 }
 
 static int http_is_offset_octets(const char *ct)
@@ -946,15 +948,8 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 	pthread_mutex_lock(&h->cmu);
 	busy = h->nbusy;
 	pthread_mutex_unlock(&h->cmu);
-	if (busy > h->cf->max_connections) {
-		static const char *const close_hdrs[] = { MHD_HTTP_HEADER_CONNECTION, "close", NULL };
-		const char *t = http_text(MHD_HTTP_SERVICE_UNAVAILABLE);
-
-		return http_send(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                 MHD_create_response_from_buffer(strlen(t), (void *)t,
-		                                                 MHD_RESPMEM_PERSISTENT),
-		                 "text/plain; charset=utf-8", close_hdrs);
-	}
+	if (busy > h->cf->max_connections)
+		return http_error_close(c, r, MHD_HTTP_SERVICE_UNAVAILABLE);
 	r->rt = http_parse_route(url, r->id);
 	switch (r->rt) {
 	case RT_HEALTH:
@@ -1175,7 +1170,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 		MHD_get_connection_values(c, MHD_HEADER_KIND, http_scan_header, &sc);
 		if (!http_framing_ok(c, version, &sc)) {
 			r->queued = 1;
-			return http_bad_framing(c, r);
+			return http_error_close(c, r, MHD_HTTP_BAD_REQUEST);
 		}
 		if (sc.bytes > HTTP_HEADERS_MAX) {
 			r->queued = 1;
