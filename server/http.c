@@ -470,18 +470,21 @@ static int http_officer_key(http_server *h, struct MHD_Connection *c)
 }
 
 /* Officer authentication (docs/FORMAT.md §6): Host one of ours, a
- * signature by a configured key over method, Host, target and the body's
- * hash, a fresh ts, and a nonce never seen: first in memory, then in the
- * database, which outlives a restart. ST_PERM for any failure of the
+ * signature by a configured key over method, Host, target and the hash
+ * of body (len bytes), a fresh ts, and a nonce never seen: first in
+ * memory, then in the database, which outlives a restart. ST_PERM for any failure of the
  * request; another status is a server fault. */
 static st_t http_auth(http_server *h, struct MHD_Connection *c, const char *method,
-                      const http_req *r, const uint8_t body_hash[AUTH_BODY_HASH_LEN])
+                      const http_req *r, const uint8_t *body, size_t len)
 {
 	const char *host = http_header(c, MHD_HTTP_HEADER_HOST);
+	uint8_t body_hash[AUTH_BODY_HASH_LEN];
 	int64_t now = now_get();
 	auth_req ar;
 	int i;
 	st_t st;
+
+	auth_body_hash(body, len, body_hash);
 
 	if (host == NULL || r->target == NULL || !http_host_ok(h, host))
 		return ST_PERM;
@@ -810,8 +813,6 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 	uint64_t body;
 	st_t st;
 
-	uint8_t empty[AUTH_BODY_HASH_LEN];
-
 	/* A reply's (or a keyset's) signature covers its body: checked once
 	 * it is here. */
 	if ((r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) ||
@@ -821,8 +822,7 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 		r->signed_body = 1;
 	} else {
-		auth_body_hash(NULL, 0, empty);
-		st = http_auth(h, c, method, r, empty);
+		st = http_auth(h, c, method, r, NULL, 0);
 		if (st == ST_PERM)
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 		if (st != ST_OK)
@@ -891,14 +891,12 @@ static enum MHD_Result http_mailbox_get(http_server *h, struct MHD_Connection *c
 static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection *c,
                                            const char *method, http_req *r)
 {
-	uint8_t hash[AUTH_BODY_HASH_LEN];
 	char date[STORE_DATE_LEN + 1];
 	time_t day;
 	st_t st = r->body_err;
 
 	if (st == ST_OK) {
-		auth_body_hash(r->buf, r->len, hash);
-		st = http_auth(h, c, method, r, hash);
+		st = http_auth(h, c, method, r, r->buf, r->len);
 		if (st == ST_PERM)
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 	}
@@ -920,13 +918,11 @@ static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection
 static enum MHD_Result http_keyset_put(http_server *h, struct MHD_Connection *c,
                                        const char *method, http_req *r)
 {
-	uint8_t hash[AUTH_BODY_HASH_LEN];
 	const char *why = NULL;
 	st_t st = r->body_err;
 
 	if (st == ST_OK) {
-		auth_body_hash(r->buf, r->len, hash);
-		st = http_auth(h, c, method, r, hash);
+		st = http_auth(h, c, method, r, r->buf, r->len);
 		if (st == ST_PERM)
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 	}
