@@ -88,6 +88,24 @@ void cli_progress(void *ctx, uint64_t done);
 void cli_opts_init(cli_opts *o);
 void cli_opts_release(cli_opts *o);
 
+/* Rows of the long-option tables that several commands share; the
+ * meaning of each is in cli_parse, so the names are written once here.
+ * CLI_OPTS_TAIL ends a table. */
+#define CLI_OPTS_NET \
+	{ "tor", no_argument, NULL, OPT_TOR }, \
+	{ "proxy", required_argument, NULL, OPT_PROXY }, \
+	{ "cacert", required_argument, NULL, OPT_CACERT }, \
+	{ "pin", required_argument, NULL, OPT_PIN }
+#define CLI_OPTS_TAIL \
+	{ "config", required_argument, NULL, 'c' }, \
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "lang", required_argument, NULL, OPT_LANG }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, OPT_VERSION }, \
+	{ NULL, 0, NULL, 0 }
+
 /* getopt_long over one command's table; ST_USAGE with *why, or ST_OK
  * with *help set: CLI_HELP for --help, CLI_VERSION for --version. */
 st_t cli_parse(cli_opts *o, int argc, char **argv, const char *shortopts,

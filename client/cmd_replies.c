@@ -62,18 +62,8 @@ static const struct option replies_opts[] = {
 	{ "fingerprint", required_argument, NULL, 'f' },
 	{ "no-fingerprint-check", no_argument, NULL, OPT_NO_FP },
 	{ "receipt-file", required_argument, NULL, OPT_RECEIPT_FILE },
-	{ "tor", no_argument, NULL, OPT_TOR },
-	{ "proxy", required_argument, NULL, OPT_PROXY },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "pin", required_argument, NULL, OPT_PIN },
-	{ "config", required_argument, NULL, 'c' },
-	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "lang", required_argument, NULL, OPT_LANG },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	CLI_OPTS_NET,
+	CLI_OPTS_TAIL,
 };
 
 /* One base64 reply from the mailbox into a malloc'd byte string. */

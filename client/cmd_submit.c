@@ -80,21 +80,11 @@ static const struct option submit_opts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "receipt", no_argument, NULL, OPT_RECEIPT },
 	{ "receipt-file", required_argument, NULL, OPT_RECEIPT_FILE },
-	{ "tor", no_argument, NULL, OPT_TOR },
-	{ "proxy", required_argument, NULL, OPT_PROXY },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "pin", required_argument, NULL, OPT_PIN },
+	CLI_OPTS_NET,
 	{ "date", no_argument, NULL, OPT_DATE },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "config", required_argument, NULL, 'c' },
-	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "lang", required_argument, NULL, OPT_LANG },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	CLI_OPTS_TAIL,
 };
 
 /* Adapters with the exact signatures the callers expect. */

@@ -44,19 +44,9 @@ static const char *const upload_help = N_(
 
 static const struct option upload_opts[] = {
 	{ "server", required_argument, NULL, 's' },
-	{ "tor", no_argument, NULL, OPT_TOR },
-	{ "proxy", required_argument, NULL, OPT_PROXY },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "pin", required_argument, NULL, OPT_PIN },
+	CLI_OPTS_NET,
 	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "config", required_argument, NULL, 'c' },
-	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "lang", required_argument, NULL, OPT_LANG },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	CLI_OPTS_TAIL,
 };
 
 static st_t upload_file_read(void *ctx, uint64_t off, uint8_t *buf, size_t len,

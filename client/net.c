@@ -7,7 +7,6 @@
  * followed, and no server text reaches the terminal. */
 #include "net.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "url.h"
 
 #define NET_PIECE ((uint64_t)1 << 30)    /* bytes per PATCH */
 #define NET_UPLOAD_BUF (128L * 1024)     /* libcurl's upload buffer */
@@ -82,35 +82,11 @@ void net_global_cleanup(void)
 	curl_global_cleanup();
 }
 
-static int net_is_onion(const char *host)
-{
-	size_t n = strlen(host);
-
-	if (n > 0 && host[n - 1] == '.')
-		n--;
-	return n > 6 && strncasecmp(host + n - 6, ".onion", 6) == 0;
-}
-
-static int net_is_loopback(const char *host)
-{
-	struct in_addr a;
-
-	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a) == 1)
-		return (ntohl(a.s_addr) >> 24) == 127;
-	return 0;
-}
-
+/* The message for a proxy that url_check_proxy refuses. */
 static st_t net_check_proxy(const char *proxy, const char **why)
 {
-	static const char *const ok[] = { "socks5h://", "socks4a://",
-	                                  "http://", "https://" };
-	size_t i;
-
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strncasecmp(proxy, ok[i], strlen(ok[i])) == 0)
-			return ST_OK;
+	if (url_check_proxy(proxy) == ST_OK)
+		return ST_OK;
 	*why = N_("the proxy must be socks5h://, socks4a://, http:// or https:// "
 	       "(socks5:// and socks4:// would look up names outside the proxy)");
 	return ST_CONFIG;
@@ -142,7 +118,7 @@ st_t net_check_target(const char *server, const char *proxy,
 	    curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK)
 		goto cleanup;
-	if (net_is_onion(host) && proxy == NULL) {
+	if (url_is_onion(host) && proxy == NULL) {
 		*why = N_("an .onion address can only be reached through Tor: "
 		       "add --tor (or --proxy)");
 		goto cleanup;
@@ -150,7 +126,7 @@ st_t net_check_target(const char *server, const char *proxy,
 	if (strcmp(scheme, "https") == 0) {
 		st = ST_OK;
 	} else if (strcmp(scheme, "http") == 0) {
-		if (net_is_loopback(host) || net_is_onion(host)) {
+		if (url_is_loopback(host) || url_is_onion(host)) {
 			st = ST_OK;
 		} else {
 			*why = N_("plain http:// is only allowed to this machine or "

@@ -8,11 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <strings.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include "fsio.h"
+#include "url.h"
 
 #define NET_URL_MAX 2048
 
@@ -43,26 +42,6 @@ typedef struct {
 	void *pctx;
 } net_sink;
 
-static int net_is_onion(const char *host)
-{
-	size_t n = strlen(host);
-
-	if (n > 0 && host[n - 1] == '.')
-		n--;
-	return n > 6 && strncasecmp(host + n - 6, ".onion", 6) == 0;
-}
-
-static int net_is_loopback(const char *host)
-{
-	struct in_addr a;
-
-	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-	    strcmp(host, "::1") == 0)
-		return 1;
-	return inet_pton(AF_INET, host, &a) == 1 &&
-	       (ntohl(a.s_addr) >> 24) == 127;
-}
-
 st_t net_new(const char *url, const uint8_t *sk, net **out)
 {
 	CURLU *u = NULL;
@@ -88,9 +67,9 @@ st_t net_new(const char *url, const uint8_t *sk, net **out)
 		goto cleanup;
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
 		goto cleanup;
-	n->onion = net_is_onion(host);
+	n->onion = url_is_onion(host);
 	n->plain = strcmp(scheme, "http") == 0;
-	n->plain_ok = n->onion || net_is_loopback(host);
+	n->plain_ok = n->onion || url_is_loopback(host);
 	/* curl leaves the port out of Host when it is the scheme's default. */
 	if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) !=
 	    CURLUE_OK)
@@ -137,16 +116,9 @@ void net_free(net *n)
 
 st_t net_set_proxy(net *n, const char *proxy, const char **why)
 {
-	static const char *const ok[] = { "socks5h://", "socks4a://",
-	                                  "http://", "https://" };
-	size_t i;
-
 	*why = NULL;
 	if (proxy != NULL) {
-		for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
-			if (strncasecmp(proxy, ok[i], strlen(ok[i])) == 0)
-				break;
-		if (i == sizeof ok / sizeof ok[0]) {
+		if (url_check_proxy(proxy) != ST_OK) {
 			*why = "the proxy must be socks5h://, socks4a://, http:// or "
 			       "https:// (socks5:// and socks4:// would look up "
 			       "names outside the proxy)";

@@ -143,6 +143,25 @@ st_t blob_open_read(blob *b, blob_area a, const char *id, int *fd,
 	return ST_OK;
 }
 
+st_t blob_read_head(blob *b, blob_area a, const char *id, uint8_t *buf,
+                    size_t cap, size_t *got, uint64_t *size)
+{
+	size_t want;
+	int fd;
+	st_t st;
+
+	st = blob_open_read(b, a, id, &fd, size);
+	if (st != ST_OK)
+		return st;
+	want = *size < cap ? (size_t)*size : cap;
+	st = fsio_pread_exact(fd, buf, want, 0);
+	close(fd);
+	if (st != ST_OK)
+		return ST_IO;
+	*got = want;
+	return ST_OK;
+}
+
 st_t blob_size(blob *b, blob_area a, const char *id, uint64_t *size)
 {
 	struct stat sb;

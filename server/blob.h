@@ -32,6 +32,12 @@ st_t blob_open_append(blob *b, const char *id, uint64_t offset, int *fd);
 st_t blob_open_read(blob *b, blob_area a, const char *id, int *fd,
                     uint64_t *size);
 
+/* The first min(cap, file size) bytes of an area's file into buf (an
+ * envelope's header, say): *got bytes read, *size the file's length.
+ * ST_NOTFOUND and blob_open_read's statuses; ST_IO when the read fails. */
+st_t blob_read_head(blob *b, blob_area a, const char *id, uint8_t *buf,
+                    size_t cap, size_t *got, uint64_t *size);
+
 /* Size of an area's file; ST_NOTFOUND. */
 st_t blob_size(blob *b, blob_area a, const char *id, uint64_t *size);
 /* Cut a partial file to len and fsync it. */

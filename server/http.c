@@ -202,14 +202,16 @@ static enum MHD_Result http_error_code(struct MHD_Connection *c,
 	                 code == MHD_HTTP_PRECONDITION_FAILED ? tus_hdrs : NULL);
 }
 
-/* 400 for framing a proxy in front might read differently, and close
- * the connection: bytes after such a head are never parsed as a request. */
-static enum MHD_Result http_bad_framing(struct MHD_Connection *c, const http_req *r)
+/* The status's fixed text, and the connection closed: used for framing
+ * a proxy in front might read differently (400: bytes after such a head
+ * are never parsed as a request) and for a full server (503). */
+static enum MHD_Result http_error_close(struct MHD_Connection *c, const http_req *r,
+                                        unsigned code)
 {
 	static const char *const close_hdrs[] = { MHD_HTTP_HEADER_CONNECTION, "close", NULL };
-	const char *t = http_text(MHD_HTTP_BAD_REQUEST);
+	const char *t = http_text(code);
 
-	return http_send(c, r, MHD_HTTP_BAD_REQUEST,
+	return http_send(c, r, code,
 	                 MHD_create_response_from_buffer(strlen(t), (void *)t,
 	                                                 MHD_RESPMEM_PERSISTENT),
 	                 "text/plain; charset=utf-8", close_hdrs);
@@ -256,6 +258,18 @@ static enum MHD_Result http_error(struct MHD_Connection *c, const http_req *r,
 	return http_error_code(c, r, code);
 }
 
+/* Takes the malloc'd JSON text; NULL (out of memory) answers 500. */
+static enum MHD_Result http_json_text(struct MHD_Connection *c, const http_req *r,
+                                      unsigned code, char *text)
+{
+	if (text == NULL)
+		return http_error(c, r, ST_NOMEM);
+	return http_send(c, r, code,
+	                 MHD_create_response_from_buffer(strlen(text), text,
+	                                                 MHD_RESPMEM_MUST_FREE),
+	                 "application/json", NULL);
+}
+
 /* Takes the json reference. */
 static enum MHD_Result http_json(struct MHD_Connection *c, const http_req *r,
                                  unsigned code, json_t *j)
@@ -263,12 +277,7 @@ static enum MHD_Result http_json(struct MHD_Connection *c, const http_req *r,
 	char *text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 
 	json_decref(j);
-	if (text == NULL)
-		return http_error(c, r, ST_NOMEM);
-	return http_send(c, r, code,
-	                 MHD_create_response_from_buffer(strlen(text), text,
-	                                                 MHD_RESPMEM_MUST_FREE),
-	                 "application/json", NULL);
+	return http_json_text(c, r, code, text);
 }
 
 /* Keysets (server/keyset.c): a fixed text body for each refusal. */
@@ -461,18 +470,21 @@ static int http_officer_key(http_server *h, struct MHD_Connection *c)
 }
 
 /* Officer authentication (docs/FORMAT.md §6): Host one of ours, a
- * signature by a configured key over method, Host, target and the body's
- * hash, a fresh ts, and a nonce never seen: first in memory, then in the
- * database, which outlives a restart. ST_PERM for any failure of the
+ * signature by a configured key over method, Host, target and the hash
+ * of body (len bytes), a fresh ts, and a nonce never seen: first in
+ * memory, then in the database, which outlives a restart. ST_PERM for any failure of the
  * request; another status is a server fault. */
 static st_t http_auth(http_server *h, struct MHD_Connection *c, const char *method,
-                      const http_req *r, const uint8_t body_hash[AUTH_BODY_HASH_LEN])
+                      const http_req *r, const uint8_t *body, size_t len)
 {
 	const char *host = http_header(c, MHD_HTTP_HEADER_HOST);
+	uint8_t body_hash[AUTH_BODY_HASH_LEN];
 	int64_t now = now_get();
 	auth_req ar;
 	int i;
 	st_t st;
+
+	auth_body_hash(body, len, body_hash);
 
 	if (host == NULL || r->target == NULL || !http_host_ok(h, host))
 		return ST_PERM;
@@ -510,14 +522,7 @@ static enum MHD_Result http_tus_options(http_server *h, struct MHD_Connection *c
 static enum MHD_Result http_pow(http_server *h, struct MHD_Connection *c,
                                 const http_req *r, unsigned code)
 {
-	char *text = pow_challenge_json(h->pw, now_get());
-
-	if (text == NULL)
-		return http_error(c, r, ST_NOMEM);
-	return http_send(c, r, code,
-	                 MHD_create_response_from_buffer(strlen(text), text,
-	                                                 MHD_RESPMEM_MUST_FREE),
-	                 "application/json", NULL);
+	return http_json_text(c, r, code, pow_challenge_json(h->pw, now_get()));
 }
 
 static int http_is_offset_octets(const char *ct)
@@ -808,8 +813,6 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 	uint64_t body;
 	st_t st;
 
-	uint8_t empty[AUTH_BODY_HASH_LEN];
-
 	/* A reply's (or a keyset's) signature covers its body: checked once
 	 * it is here. */
 	if ((r->rt == RT_MAILBOX && strcmp(method, MHD_HTTP_METHOD_POST) == 0) ||
@@ -819,8 +822,7 @@ static enum MHD_Result http_officer(http_server *h, struct MHD_Connection *c,
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 		r->signed_body = 1;
 	} else {
-		auth_body_hash(NULL, 0, empty);
-		st = http_auth(h, c, method, r, empty);
+		st = http_auth(h, c, method, r, NULL, 0);
 		if (st == ST_PERM)
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 		if (st != ST_OK)
@@ -889,14 +891,12 @@ static enum MHD_Result http_mailbox_get(http_server *h, struct MHD_Connection *c
 static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection *c,
                                            const char *method, http_req *r)
 {
-	uint8_t hash[AUTH_BODY_HASH_LEN];
 	char date[STORE_DATE_LEN + 1];
 	time_t day;
 	st_t st = r->body_err;
 
 	if (st == ST_OK) {
-		auth_body_hash(r->buf, r->len, hash);
-		st = http_auth(h, c, method, r, hash);
+		st = http_auth(h, c, method, r, r->buf, r->len);
 		if (st == ST_PERM)
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 	}
@@ -918,13 +918,11 @@ static enum MHD_Result http_mailbox_finish(http_server *h, struct MHD_Connection
 static enum MHD_Result http_keyset_put(http_server *h, struct MHD_Connection *c,
                                        const char *method, http_req *r)
 {
-	uint8_t hash[AUTH_BODY_HASH_LEN];
 	const char *why = NULL;
 	st_t st = r->body_err;
 
 	if (st == ST_OK) {
-		auth_body_hash(r->buf, r->len, hash);
-		st = http_auth(h, c, method, r, hash);
+		st = http_auth(h, c, method, r, r->buf, r->len);
 		if (st == ST_PERM)
 			return http_error_code(c, r, MHD_HTTP_UNAUTHORIZED);
 	}
@@ -946,15 +944,8 @@ static enum MHD_Result http_begin(http_server *h, struct MHD_Connection *c,
 	pthread_mutex_lock(&h->cmu);
 	busy = h->nbusy;
 	pthread_mutex_unlock(&h->cmu);
-	if (busy > h->cf->max_connections) {
-		static const char *const close_hdrs[] = { MHD_HTTP_HEADER_CONNECTION, "close", NULL };
-		const char *t = http_text(MHD_HTTP_SERVICE_UNAVAILABLE);
-
-		return http_send(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                 MHD_create_response_from_buffer(strlen(t), (void *)t,
-		                                                 MHD_RESPMEM_PERSISTENT),
-		                 "text/plain; charset=utf-8", close_hdrs);
-	}
+	if (busy > h->cf->max_connections)
+		return http_error_close(c, r, MHD_HTTP_SERVICE_UNAVAILABLE);
 	r->rt = http_parse_route(url, r->id);
 	switch (r->rt) {
 	case RT_HEALTH:
@@ -1175,7 +1166,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c,
 		MHD_get_connection_values(c, MHD_HEADER_KIND, http_scan_header, &sc);
 		if (!http_framing_ok(c, version, &sc)) {
 			r->queued = 1;
-			return http_bad_framing(c, r);
+			return http_error_close(c, r, MHD_HTTP_BAD_REQUEST);
 		}
 		if (sc.bytes > HTTP_HEADERS_MAX) {
 			r->queued = 1;

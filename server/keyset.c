@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "env.h"
 #include "fsio.h"
 
@@ -147,7 +146,7 @@ st_t srvkeyset_check_upload(srvkeyset *k, blob *bl, blob_area a,
 	uint64_t size;
 	env_info info;
 	size_t want;
-	int fd, named = 0;
+	int named = 0;
 	st_t st;
 
 	pthread_mutex_lock(&k->mu);
@@ -156,14 +155,11 @@ st_t srvkeyset_check_upload(srvkeyset *k, blob *bl, blob_area a,
 		return ST_OK;
 	}
 	pthread_mutex_unlock(&k->mu);
-	st = blob_open_read(bl, a, id, &fd, &size);
+	st = blob_read_head(bl, a, id, hdr, sizeof hdr, &want, &size);
 	if (st != ST_OK)
 		return st;
-	want = size < sizeof hdr ? (size_t)size : sizeof hdr;
-	st = fsio_pread_exact(fd, hdr, want, 0);
-	close(fd);
 	/* The structure was checked before this; a failure here is I/O. */
-	if (st != ST_OK || env_inspect(hdr, want, &info) != ST_OK)
+	if (env_inspect(hdr, want, &info) != ST_OK)
 		return ST_IO;
 	pthread_mutex_lock(&k->mu);
 	for (unsigned i = 0; i < info.nrecip && !named; i++) {

@@ -575,15 +575,21 @@ st_t store_reply_list(store *s, const char *mbox, store_reply **out,
 	return st;
 }
 
-st_t store_reply_expire(store *s, int64_t now)
+/* One expiry statement, its only parameter the time now. */
+static st_t store_expire(store *s, int which, int64_t now)
 {
 	st_t st;
 
 	pthread_mutex_lock(&s->mu);
-	sqlite3_bind_int64(s->q[Q_RE_EXPIRE], 1, now);
-	st = store_exec(s, Q_RE_EXPIRE);
+	sqlite3_bind_int64(s->q[which], 1, now);
+	st = store_exec(s, which);
 	pthread_mutex_unlock(&s->mu);
 	return st;
+}
+
+st_t store_reply_expire(store *s, int64_t now)
+{
+	return store_expire(s, Q_RE_EXPIRE, now);
 }
 
 st_t store_checkpoint(store *s)
@@ -617,13 +623,7 @@ st_t store_nonce_add(store *s, const uint8_t *nonce, size_t len, int64_t until)
 
 st_t store_nonce_expire(store *s, int64_t now)
 {
-	st_t st;
-
-	pthread_mutex_lock(&s->mu);
-	sqlite3_bind_int64(s->q[Q_NONCE_EXPIRE], 1, now);
-	st = store_exec(s, Q_NONCE_EXPIRE);
-	pthread_mutex_unlock(&s->mu);
-	return st;
+	return store_expire(s, Q_NONCE_EXPIRE, now);
 }
 
 st_t store_usage(store *s, uint64_t *used)

@@ -9,7 +9,6 @@
 #include <sodium.h>
 #include "enc.h"
 #include "env.h"
-#include "fsio.h"
 #include "upload.h"
 #include "keyset.h"
 
@@ -270,17 +269,11 @@ st_t upload_check_envelope(blob *bl, blob_area a, const char *id,
 	uint64_t size;
 	size_t want;
 	env_info info;
-	int fd;
 	st_t st;
 
-	st = blob_open_read(bl, a, id, &fd, &size);
+	st = blob_read_head(bl, a, id, hdr, sizeof hdr, &want, &size);
 	if (st != ST_OK)
 		return st;
-	want = size < sizeof hdr ? (size_t)size : sizeof hdr;
-	st = fsio_pread_exact(fd, hdr, want, 0);
-	close(fd);
-	if (st != ST_OK)
-		return ST_IO;
 	/* Structure only: magic, version, header lengths, and the total
 	 * length those imply must be exactly what arrived. No key here. */
 	if (size != length || env_inspect(hdr, want, &info) != ST_OK ||

@@ -426,16 +426,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(serial_rollback_is_accepted),
 		cmocka_unit_test(lookups),
 	};
+	int rc;
 
 	if (sodium_init() < 0)
 		return 1;
-	if (getenv("INTAKE_TOP") != NULL) {
-		static char path[512];
-
-		snprintf(path, sizeof path, "%s/tests/vectors", getenv("INTAKE_TOP"));
-		vdir = path;
-	}
-	if (argc == 3 && strcmp(argv[1], "--write") == 0)
-		return write_vectors(argv[2]);
+	rc = tu_vectors_args(argc, argv, &vdir, write_vectors);
+	if (rc >= 0)
+		return rc;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

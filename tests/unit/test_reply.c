@@ -265,15 +265,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(tamper_and_limits),
 		cmocka_unit_test(sequences),
 	};
+	int rc;
 
 	tu_use_deterministic_random("unused");
-	if (getenv("INTAKE_TOP") != NULL) {
-		static char path[512];
-
-		snprintf(path, sizeof path, "%s/tests/vectors", getenv("INTAKE_TOP"));
-		vdir = path;
-	}
-	if (argc == 3 && strcmp(argv[1], "--write") == 0)
-		return write_vectors(argv[2]);
+	rc = tu_vectors_args(argc, argv, &vdir, write_vectors);
+	if (rc >= 0)
+		return rc;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -249,4 +249,21 @@ cleanup:
 	return ret;
 }
 
+/* Known-answer tests: their files are in $INTAKE_TOP/tests/vectors when
+ * that is set (else *vdir stays), and `--write DIR` remakes them with
+ * write_fn. Returns write_fn's exit code, or -1 to run the tests. */
+static inline int tu_vectors_args(int argc, char **argv, const char **vdir,
+                                  int (*write_fn)(const char *dir))
+{
+	static char path[512];
+
+	if (getenv("INTAKE_TOP") != NULL) {
+		snprintf(path, sizeof path, "%s/tests/vectors", getenv("INTAKE_TOP"));
+		*vdir = path;
+	}
+	if (argc == 3 && strcmp(argv[1], "--write") == 0)
+		return write_fn(argv[2]);
+	return -1;
+}
+
 #endif
