@@ -185,10 +185,14 @@ async function send() {
 	$('text').readOnly = true;
 	$('files').disabled = true;
 	ui_show('compose', false);
+	// The organization's words look like the receipt's: once sending
+	// starts, only the receipt is on the screen to be written down.
+	ui_show('org', false);
 	render_receipt();
 	ui_show('progress', true);
 	ui_show('receipt', true);
-	$('receipt').focus();
+	$('receipt').scrollIntoView({ block: 'start' });
+	$('receipt-heading').focus();
 	try {
 		await upload(src);
 		st.uploaded = true;
@@ -236,9 +240,18 @@ async function main() {
 		render_files();
 	});
 	$('send').addEventListener('click', send);
+	// Typed back from memory or paper, not copied from the screen: the
+	// words are hidden, and may be shown once more.
 	$('receipt-written').addEventListener('click', () => {
+		ui_show('receipt-show', false);
 		ui_show('receipt-confirm-box', true);
 		$('receipt-confirm').focus();
+	});
+	$('receipt-again').addEventListener('click', () => {
+		$('receipt-again').remove();
+		ui_show('receipt-confirm-box', false);
+		ui_show('receipt-show', true);
+		$('receipt-heading').focus();
 	});
 	$('receipt-check').addEventListener('click', check_receipt);
 	st.ks = await ui_keyset();

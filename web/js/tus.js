@@ -61,7 +61,10 @@ function request(method, url, headers, body, on_sent) {
 			reject(new Error('network'));
 		};
 		arm();
-		x.send(body === undefined ? null : body);
+		// A Blob, not the bytes themselves: Chromium then hands the body
+		// to its network process at once instead of keeping copies in the
+		// tab (make bench, 256 MiB upload: 11 -> 77 MB/s, tab 508 -> 257 MiB).
+		x.send(body === undefined ? null : new Blob([body]));
 	});
 }
 

@@ -33,6 +33,7 @@ function controlServer(otherPort) {
 <script>document.title = 'inline';</script><script src="/leak.js"></script></body></html>`,
 		'/clean': `<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Проверка</title></head>
 <body><p>Отправить показания через Tor Browser</p><button>Отправить</button>
+<p class="code">K7TB-9QXM Send your testimony</p><p>5 ТБ</p>
 <script src="/clean.js"></script></body></html>`,
 	};
 	const s = http.createServer((req, res) => {
@@ -52,8 +53,9 @@ function controlServer(otherPort) {
 	return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
 }
 
-const en = new Map([['send', 'Send your testimony'], ['ok', 'Tor Browser']]);
-const ru = new Map([['send', 'Отправить показания'], ['ok', 'Tor Browser']]);
+// A code (class "code") is random base32: English inside it is no finding.
+const en = new Map([['send', 'Send your testimony'], ['ok', 'Tor Browser'], ['unit', '{n} TB']]);
+const ru = new Map([['send', 'Отправить показания'], ['ok', 'Tor Browser'], ['unit', '{n} ТБ']]);
 
 for (const kind of ['chromium', 'firefox']) {
 	test(`harness catches a leaking page and passes a clean one (${kind})`, { timeout: 90000 }, async (t0) => {
@@ -73,7 +75,8 @@ for (const kind of ['chromium', 'firefox']) {
 			assert.deepEqual(w.foreign(), [], 'clean page: no foreign request');
 			assert.deepEqual(w.csp, [], 'clean page: no CSP violation');
 			assert.deepEqual(L.englishOnPage(await L.visibleText(page), { en, ru }), [],
-				'clean page: no English');
+				'clean page: no English (a code is skipped)');
+			assert.deepEqual(L.englishOnPage('код K7 TB 9QXM', { en, ru }), [], 'two letters are no English');
 			await L.closeBrowser(b);
 			assert.deepEqual(L.profileTraces(kind, b.profile, port), [], 'clean page: nothing in the profile folder');
 

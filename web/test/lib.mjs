@@ -552,7 +552,8 @@ export function loadCatalog(lang) {
 // labels of controls, titles and alternative texts of visible elements.
 // Text an element marks as another language (lang="en" on the English
 // switch, for instance) is left out: it is meant to be read in that
-// language.
+// language. So are codes (class "code": a fingerprint or receipt in
+// base32), whose random letters can spell a short English string ("TB").
 export function visibleText(page) {
 	return page.evaluate(() => {
 		const lang = document.documentElement.lang || '';
@@ -566,7 +567,8 @@ export function visibleText(page) {
 		const tw = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
 		for (let n = tw.nextNode(); n; n = tw.nextNode()) {
 			const el = n.parentElement;
-			if (!el || !n.nodeValue.trim() || ['SCRIPT', 'STYLE', 'TEXTAREA'].includes(el.tagName))
+			if (!el || !n.nodeValue.trim() || ['SCRIPT', 'STYLE', 'TEXTAREA'].includes(el.tagName)
+				|| el.closest('.code'))
 				continue;
 			if (shown(el) && ours(el))
 				parts.push(n.nodeValue);
@@ -602,7 +604,8 @@ export function englishOnPage(text, { en, ru, allow = [] }) {
 	for (const [id, e] of en) {
 		const s = norm(e.replace(/%\S+|\{[^}]*\}/g, ' '));
 		const words = latinWords(s);
-		if (words.length === 0 || words.every((w) => ok.has(w.toLowerCase())))
+		// Two letters or fewer ("TB") say nothing of the page's language.
+		if (words.join('').length <= 2 || words.every((w) => ok.has(w.toLowerCase())))
 			continue;
 		if (norm(ru.get(id) || '') === norm(e))
 			continue;

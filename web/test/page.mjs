@@ -142,6 +142,9 @@ export async function send(s, { timeout = 30000 } = {}) {
 	await page.waitForFunction(() => document.querySelector('#receipt-code').innerText.trim().length >= 28,
 		{ timeout, polling: 50 });
 	const receipt = { words: await text(page, '#receipt-words'), code: await text(page, '#receipt-code') };
+	// the organization's words, which look alike, are gone once sending starts
+	if (await isShown(page, '#fp-words'))
+		throw new Error('the organization\'s words are still shown beside the receipt');
 	await s.step('receipt');
 	return { receipt, ms };
 }
@@ -156,6 +159,8 @@ export async function confirm(s, typed, { timeout = 300000, onProgress, wrong } 
 		throw new Error(`#upload-error: ${await text(page, '#upload-error')}`);
 	await page.click('#receipt-written');
 	await waitShown(page, '#receipt-confirm', 10000);
+	if (await isShown(page, '#receipt-words') || await isShown(page, '#receipt-code'))
+		throw new Error('the receipt is still on the screen while it is typed back');
 	if (wrong) {
 		await page.type('#receipt-confirm', wrong);
 		await page.click('#receipt-check');
